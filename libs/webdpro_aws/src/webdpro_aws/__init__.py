@@ -1,0 +1,1 @@
+"""AWS access for every service: one client factory, DynamoDB helpers, the resource manifest."""

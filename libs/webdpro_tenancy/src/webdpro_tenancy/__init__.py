@@ -1,0 +1,1 @@
+"""webdpro_tenancy"""
