@@ -113,4 +113,3 @@ class Unavailable(Problem):
     def __init__(self, detail: str | None = None, **kw) -> None:
         kw.setdefault("headers", {"Retry-After": "5"})
         super().__init__(detail, **kw)
-

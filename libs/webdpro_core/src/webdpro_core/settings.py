@@ -25,7 +25,9 @@ _STANDARD_NAMES = {
 
 
 class BaseSettings(msgspec.Struct, kw_only=True, frozen=True):
-    env: str = "local"  # local | test | prod; the dev inbox and other local aids exist only when "local"/"test"
+    env: str = (
+        "local"  # local | test | prod; the dev inbox and other local aids exist only when "local"/"test"
+    )
     service: str = "webdpro"
     aws_endpoint_url: str | None = None  # None → real AWS endpoints
     aws_region: str = "ap-south-1"

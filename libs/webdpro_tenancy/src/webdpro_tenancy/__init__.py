@@ -1,1 +1,23 @@
-"""webdpro_tenancy"""
+"""Token verification (cached JWKS), the caller context and role guards."""
+
+from webdpro_tenancy.caller import (
+    BUSINESS_OWNER,
+    CUSTOMER,
+    DELIVERY_AGENT,
+    ROLES,
+    SUPER_ADMIN,
+    Caller,
+)
+from webdpro_tenancy.tokens import KeySet, TokenVerifier, caller_from_claims
+
+__all__ = [
+    "BUSINESS_OWNER",
+    "CUSTOMER",
+    "DELIVERY_AGENT",
+    "ROLES",
+    "SUPER_ADMIN",
+    "Caller",
+    "KeySet",
+    "TokenVerifier",
+    "caller_from_claims",
+]
