@@ -1,0 +1,101 @@
+"""Session fixtures shared by every integration test: one local AWS emulator process on a free port,
+provisioned from deploy/resources.toml, with the environment pointing every service's settings at it."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+ROOT = Path(__file__).parent
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_http(url: str, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(url, timeout=1).status_code < 500:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.1)
+    raise RuntimeError(f"{url} did not come up in {timeout}s")
+
+
+@pytest.fixture(scope="session")
+def aws_emulator() -> Iterator[str]:
+    """The endpoint URL of a provisioned emulator; AWS_* and WEBDPRO_* variables are set for the session."""
+    port = free_port()
+    env = {
+        **os.environ,
+        "WEBDPRO_AWS_PORT": str(port),
+        "AWS_ACCESS_KEY_ID": "test",
+        "AWS_SECRET_ACCESS_KEY": "test",
+        "AWS_DEFAULT_REGION": "ap-south-1",
+    }
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "webdpro_local.emulator"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    endpoint = f"http://127.0.0.1:{port}"
+    try:
+        wait_http(f"{endpoint}/moto-api/")
+        os.environ.update(
+            AWS_ENDPOINT_URL=endpoint,
+            AWS_ACCESS_KEY_ID="test",
+            AWS_SECRET_ACCESS_KEY="test",
+            AWS_DEFAULT_REGION="ap-south-1",
+            WEBDPRO_ENV="test",
+            WEBDPRO_LOG_LEVEL="WARNING",
+        )
+        from webdpro_core.settings import BaseSettings, load
+        from webdpro_local.provision import provision
+
+        asyncio.run(provision(load(BaseSettings)))
+        yield endpoint
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def sent_messages(endpoint: str) -> list[dict[str, str]]:
+    """SMS and emails the emulator 'sent', oldest first: [{to, body}]."""
+    data = httpx.get(f"{endpoint}/moto-api/data.json", timeout=5).json()
+    out = [{"to": m["phone_number"], "body": m["message"]} for m in data.get("sns", {}).get("SMS", [])]
+    for m in data.get("ses", {}).get("Message", []):
+        out.extend({"to": to, "body": m["body"]} for to in m["destinations"].get("ToAddresses", []))
+    return out
+
+
+@pytest.fixture(scope="session")
+def read_code(aws_emulator):
+    """The latest OTP sent to a phone number (E.164) or email, read from the emulator."""
+
+    def _read(to: str) -> str:
+        bodies = [m["body"] for m in sent_messages(aws_emulator) if m["to"] == to]
+        if not bodies:
+            raise AssertionError(f"no message was sent to {to}")
+        return re.search(r"\b(\d{6})\b", bodies[-1]).group(1)
+
+    return _read
