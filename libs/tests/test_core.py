@@ -33,7 +33,15 @@ def test_settings_come_from_the_environment_with_types():
         port: int = 1
         flag: bool = False
 
-    s = load(S, {"WEBDPRO_PORT": "8101", "WEBDPRO_FLAG": "true", "AWS_ENDPOINT_URL": "http://x:1", "WEBDPRO_ENV": "prod"})
+    s = load(
+        S,
+        {
+            "WEBDPRO_PORT": "8101",
+            "WEBDPRO_FLAG": "true",
+            "AWS_ENDPOINT_URL": "http://x:1",
+            "WEBDPRO_ENV": "prod",
+        },
+    )
     assert (s.port, s.flag, s.aws_endpoint_url, s.is_local) == (8101, True, "http://x:1", False)
     with pytest.raises(msgspec.ValidationError):
         load(S, {"WEBDPRO_PORT": "eighty"})
@@ -41,6 +49,10 @@ def test_settings_come_from_the_environment_with_types():
 
 def test_problems_carry_code_field_and_headers():
     p = ValidationProblem("bad phone", code="INVALID_PHONE", field="destination").to_dict("/x")
-    assert p["status"] == 422 and p["code"] == "INVALID_PHONE" and p["errors"] == [{"field": "destination", "message": "bad phone"}]
+    assert (
+        p["status"] == 422
+        and p["code"] == "INVALID_PHONE"
+        and p["errors"] == [{"field": "destination", "message": "bad phone"}]
+    )
     t = TooManyRequests("slow down", retry_after=12)
     assert t.status == 429 and t.headers["Retry-After"] == "12"

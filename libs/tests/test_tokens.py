@@ -52,12 +52,28 @@ async def test_a_valid_token_gives_the_caller(signing):
 @pytest.mark.parametrize(
     ("make", "code"),
     [
-        (lambda k: jwt.encode(_claims(exp=int(time.time()) - 60), k, algorithm="RS256", headers={"kid": "k1"}), "TOKEN_EXPIRED"),
+        (
+            lambda k: jwt.encode(
+                _claims(exp=int(time.time()) - 60), k, algorithm="RS256", headers={"kid": "k1"}
+            ),
+            "TOKEN_EXPIRED",
+        ),
         (lambda k: jwt.encode(_claims(), _key(), algorithm="RS256", headers={"kid": "k1"}), "TOKEN_INVALID"),
         (lambda k: jwt.encode(_claims(), k, algorithm="RS256", headers={"kid": "other"}), "TOKEN_INVALID"),
-        (lambda k: jwt.encode(_claims(iss="https://evil"), k, algorithm="RS256", headers={"kid": "k1"}), "TOKEN_INVALID"),
-        (lambda k: jwt.encode(_claims(token_use="refresh"), k, algorithm="RS256", headers={"kid": "k1"}), "TOKEN_INVALID"),
-        (lambda k: jwt.encode(_claims(), "secret-secret-secret-secret-32b!", algorithm="HS256", headers={"kid": "k1"}), "TOKEN_INVALID"),
+        (
+            lambda k: jwt.encode(_claims(iss="https://evil"), k, algorithm="RS256", headers={"kid": "k1"}),
+            "TOKEN_INVALID",
+        ),
+        (
+            lambda k: jwt.encode(_claims(token_use="refresh"), k, algorithm="RS256", headers={"kid": "k1"}),
+            "TOKEN_INVALID",
+        ),
+        (
+            lambda k: jwt.encode(
+                _claims(), "secret-secret-secret-secret-32b!", algorithm="HS256", headers={"kid": "k1"}
+            ),
+            "TOKEN_INVALID",
+        ),
         (lambda k: "not.a.jwt", "TOKEN_INVALID"),
     ],
     ids=["expired", "forged-signature", "unknown-kid", "wrong-issuer", "not-access", "hs256", "garbage"],

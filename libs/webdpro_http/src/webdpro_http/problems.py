@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from litestar import Request, Response
@@ -42,15 +43,21 @@ def problem_response(problem: Problem, request: Request | None = None) -> Respon
     )
 
 
+_MSGSPEC_FIELD = re.compile(r"(?:required|unknown) field `([^`]+)`")
+
+
 def _field_of(entry: dict[str, Any]) -> str:
-    key = entry.get("key")
-    if key:
-        return str(key)
-    # msgspec says "Expected `int`, got `str` - at `$.items[0].quantity`"
+    """The offending field, from msgspec's message: "Expected `int`, got `str` - at `$.items[0].quantity`",
+    "Object missing required field `channel`", "Object contains unknown field `extra`"."""
     message = str(entry.get("message", ""))
-    if "at `$." in message:
-        return message.rsplit("at `$.", 1)[1].rstrip("`")
-    return "body"
+    path = message.rsplit("at `$.", 1)[1].rstrip("`") if "at `$." in message else ""
+    named = _MSGSPEC_FIELD.search(message)
+    if named:
+        return f"{path}.{named.group(1)}" if path else named.group(1)
+    if path:
+        return path
+    key = entry.get("key")
+    return str(key) if key and key != "data" else "body"
 
 
 def on_problem(request: Request, exc: Problem) -> Response:

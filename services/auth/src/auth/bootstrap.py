@@ -37,7 +37,7 @@ def build_app(settings: AuthSettings | None = None) -> Litestar:
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         clients = AwsClients(settings)
         table = Table(await clients.get("dynamodb"), names.table("auth"))
-        keys = SigningKeys(clients, names.secret("auth_signing_keys"))
+        keys = SigningKeys(clients, names.secret("auth_signing_keys"), settings.key_reload_seconds)
         await keys.load()
         sm = await clients.get("secretsmanager")
         pepper = (await sm.get_secret_value(SecretId=names.secret("auth_otp_pepper")))[

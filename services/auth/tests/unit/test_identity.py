@@ -16,7 +16,9 @@ def test_other_countries_keep_their_e164_number():
     assert normalize_phone("+14155550123") == "+14155550123"
 
 
-@pytest.mark.parametrize("raw", ["", "12345", "5876543210", "+91 12345 67890", "+0123456789", "abcdefghij", "+9198765432101"])
+@pytest.mark.parametrize(
+    "raw", ["", "12345", "5876543210", "+91 12345 67890", "+0123456789", "abcdefghij", "+9198765432101"]
+)
 def test_malformed_phones_are_refused_with_a_code_and_field(raw):
     with pytest.raises(ValidationProblem) as exc:
         normalize_phone(raw)

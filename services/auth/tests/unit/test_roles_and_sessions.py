@@ -38,7 +38,9 @@ def test_refresh_tokens_rotate_within_their_family():
     assert sessions.parse(str(second)) == second
 
 
-@pytest.mark.parametrize("raw", ["", "nonsense", "rtf_x.short", "abc.defghijklmnopqrstuvwxyz", "rtf_" + "x" * 300])
+@pytest.mark.parametrize(
+    "raw", ["", "nonsense", "rtf_x.short", "abc.defghijklmnopqrstuvwxyz", "rtf_" + "x" * 300]
+)
 def test_malformed_refresh_tokens_are_refused(raw):
     with pytest.raises(Unauthorized):
         sessions.parse(raw)

@@ -19,7 +19,6 @@ from jwt.algorithms import RSAAlgorithm
 
 from webdpro_core import clock, ids
 
-_RELOAD_SECONDS = 300
 _KEEP_KEYS = 3
 
 
@@ -32,7 +31,8 @@ def _new_key() -> dict[str, str]:
 
 
 class SigningKeys:
-    def __init__(self, clients: Any, secret_name: str) -> None:
+    def __init__(self, clients: Any, secret_name: str, reload_seconds: int = 300) -> None:
+        self.reload_seconds = reload_seconds
         self.clients = clients
         self.secret_name = secret_name
         self._private: dict[str, Any] = {}
@@ -68,7 +68,7 @@ class SigningKeys:
         self._loaded_at = time.monotonic()
 
     async def maybe_reload(self) -> None:
-        if time.monotonic() - self._loaded_at > _RELOAD_SECONDS:
+        if time.monotonic() - self._loaded_at > self.reload_seconds:
             await self.load()
 
     async def rotate(self) -> str:
