@@ -91,3 +91,19 @@ async def test_alg_none_is_refused(signing):
     body = base64.urlsafe_b64encode(json.dumps(_claims()).encode()).rstrip(b"=")
     with pytest.raises(Unauthorized):
         await TokenVerifier(issuer=ISS, keys=keyset).verify(f"{header.decode()}.{body.decode()}.")
+
+
+def test_service_tokens_verify_only_with_the_same_key_and_until_expiry():
+    from webdpro_tenancy import ServiceTokens
+
+    orders = ServiceTokens(b"k" * 32, "orders")
+    catalog = ServiceTokens(b"k" * 32, "catalog")
+    assert catalog.verify(orders.issue()) == "orders"
+    with pytest.raises(Unauthorized):
+        ServiceTokens(b"x" * 32, "catalog").verify(orders.issue())
+    with pytest.raises(Unauthorized) as exc:
+        catalog.verify(orders.issue(ttl_seconds=-1))
+    assert exc.value.code == "SERVICE_TOKEN_EXPIRED"
+    forged = orders.issue().replace("orders", "admin")
+    with pytest.raises(Unauthorized):
+        catalog.verify(forged)

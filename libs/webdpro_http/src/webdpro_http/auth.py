@@ -12,7 +12,7 @@ from litestar.connection import ASGIConnection
 from litestar.handlers import BaseRouteHandler
 
 from webdpro_core.errors import Forbidden, Unauthorized
-from webdpro_tenancy import Caller, TokenVerifier
+from webdpro_tenancy import Caller, ServiceTokens, TokenVerifier
 
 
 def bearer_token(connection: ASGIConnection) -> str:
@@ -45,3 +45,9 @@ def requires(*groups: str) -> Callable:
 
 async def provide_caller(request: ASGIConnection) -> Caller:
     return await authenticate(request)
+
+
+async def requires_service(connection: ASGIConnection, _: BaseRouteHandler) -> None:
+    """A guard for `/internal/…` routes: a valid service token (`app.state.service_tokens`)."""
+    tokens: ServiceTokens = connection.app.state.service_tokens
+    tokens.verify(bearer_token(connection))

@@ -8,6 +8,7 @@ from webdpro_tenancy.caller import (
     SUPER_ADMIN,
     Caller,
 )
+from webdpro_tenancy.service_tokens import ServiceTokens
 from webdpro_tenancy.tokens import KeySet, TokenVerifier, caller_from_claims
 
 __all__ = [
@@ -18,6 +19,7 @@ __all__ = [
     "SUPER_ADMIN",
     "Caller",
     "KeySet",
+    "ServiceTokens",
     "TokenVerifier",
     "caller_from_claims",
 ]
