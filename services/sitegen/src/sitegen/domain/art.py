@@ -1,3 +1,4 @@
+# ruff: noqa: RUF002, RUF003 -- typographic dashes, quotes and × are intended in user-facing copy
 """Offline SVG art: the last link of the image chain.
 
 Deterministic (variation from a hash of the key), sector-themed simple shapes in the theme colours, small

@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001, RUF002, RUF003 -- typographic dashes, quotes and × are intended in user-facing copy
 """Rule-based, deterministic extraction of a `Brief` from a merchant's one-sentence prompt.
 
 Understands English, Hinglish and common Hindi (Devanagari) words:

@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001, RUF002, RUF003 -- typographic dashes, quotes and × are intended in user-facing copy
 """The deterministic offline generator: the last link of the AI chain (and the local default).
 
     brief = extract_brief(prompt)

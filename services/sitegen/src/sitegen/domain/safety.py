@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001, RUF003 -- typographic dashes, quotes and × are intended in user-facing copy
 """Refuse unsafe prompts (and unsafe model output) before anything is generated.
 
 `check_prompt(prompt)` returns the normalised prompt or raises:

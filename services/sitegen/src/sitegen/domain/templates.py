@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001, RUF003 -- typographic dashes, quotes and × are intended in user-facing copy
 """Per-sector templates for the offline generator: categories, products (English + Hindi), copy.
 
 Prices are typical Indian retail prices in rupees (converted to paise by the generator). Units are shown as

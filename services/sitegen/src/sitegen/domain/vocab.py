@@ -1,3 +1,4 @@
+# ruff: noqa: RUF003 -- typographic dashes, quotes and × are intended in user-facing copy
 """Word lists and per-sector facts shared by brief extraction, the offline generator and validation.
 
 Pure data (plus two tiny helpers). English, Hinglish (romanised Hindi) and Devanagari forms.
