@@ -1,0 +1,140 @@
+"""The local AWS emulator: moto's server mode behind a threaded WSGI server.
+
+Every service reaches it over HTTP through `AWS_ENDPOINT_URL`, so the aiobotocore code path is the one used in AWS.
+moto's own dev server (werkzeug) is single-threaded by default; granian in WSGI mode with a pool of blocking
+threads serves the same WSGI app about twice as fast, so it is the default. `WEBDPRO_AWS_SERVER=werkzeug` falls
+back to moto's ThreadedMotoServer (werkzeug, one thread per request) if granian ever misbehaves.
+
+Entry: `python -m webdpro_local.emulator` (env: WEBDPRO_AWS_PORT=4566, WEBDPRO_AWS_HOST=127.0.0.1,
+WEBDPRO_AWS_THREADS=4, WEBDPRO_AWS_SERVER=granian|werkzeug).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import threading
+from typing import Any
+
+DEFAULT_PORT = 4566
+
+
+def _set_parent_death_signal() -> None:
+    # granian serves from a forked worker process; if the emulator's master is SIGKILLed the worker must not
+    # live on holding the port. prctl is Linux-only; elsewhere this is a no-op.
+    from webdpro_local.procs import set_pdeathsig
+
+    set_pdeathsig()
+
+
+class _Untracked(list):
+    """An always-empty `instances_tracked`: moto keeps every model instance ever created in a class-level list
+    (for its dashboard), which for DynamoDB items, SQS messages and S3 objects is an unbounded leak under a
+    benchmark and makes `/moto-api/data.json` slow."""
+
+    def append(self, _item: Any) -> None:
+        return None
+
+
+_HOT_MODELS = [
+    ("moto.dynamodb.models.dynamo_type", "Item"),
+    ("moto.sqs.models", "Message"),
+    ("moto.s3.models", "FakeKey"),
+    ("moto.s3.models", "FakeDeleteMarker"),
+]
+
+# What the dev inbox reads from data.json. moto records no send time, so we stamp one.
+_SENT_MODELS = [
+    ("moto.sns.models", "SMS"),
+    ("moto.ses.models", "Message"),
+    ("moto.ses.models", "TemplateMessage"),
+    ("moto.ses.models", "RawMessage"),
+]
+
+
+def _patch_moto() -> None:
+    import importlib
+    from datetime import UTC, datetime
+
+    from moto.core.model_instances import model_data
+
+    for module, name in _HOT_MODELS:
+        cls = getattr(importlib.import_module(module), name)
+        cls.instances_tracked = _Untracked()
+        # Drop it from the registry too, so a /moto-api/reset does not put a real list back.
+        model_data[module.split(".")[1]].pop(name, None)
+
+    for module, name in _SENT_MODELS:
+        cls = getattr(importlib.import_module(module), name)
+        original = cls.__init__
+
+        def stamped_init(self: Any, *args: Any, __original: Any = original, **kwargs: Any) -> None:
+            __original(self, *args, **kwargs)
+            self.sent_at = datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+        cls.__init__ = stamped_init
+
+
+def create_app() -> Any:
+    """WSGI app factory (runs inside the granian worker): moto's host/header based dispatcher."""
+    # moto reads these at import time; no real credentials are ever needed or looked up.
+    os.environ.setdefault("AWS_ACCESS_KEY_ID", "test")
+    os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "test")
+    os.environ.setdefault("AWS_DEFAULT_REGION", "ap-south-1")
+    _set_parent_death_signal()
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+
+    _patch_moto()
+    return DomainDispatcherApplication(create_backend_app)
+
+
+def serve_granian(host: str, port: int, threads: int) -> None:
+    from granian import Granian
+    from granian.constants import Interfaces
+    from granian.log import LogLevels
+
+    Granian(
+        "webdpro_local.emulator:create_app",
+        factory=True,
+        address=host,
+        port=port,
+        interface=Interfaces.WSGI,
+        workers=1,  # moto keeps its state in process memory: exactly one worker, many threads
+        blocking_threads=threads,
+        backlog=1024,
+        log_level=LogLevels.warning,
+    ).serve()
+
+
+def serve_werkzeug(host: str, port: int) -> None:
+    import logging
+
+    from moto.server import ThreadedMotoServer
+
+    _patch_moto()
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no access log line per AWS call
+    server = ThreadedMotoServer(ip_address=host, port=port, verbose=False)
+    server.start()
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+    stop.wait()
+    server.stop()
+
+
+def main() -> None:
+    # No death signal here: run from a shell, the parent may legitimately exit first. The supervisor sets it
+    # for its children (procs.Child), and the granian worker sets it towards this process (create_app).
+    host = os.environ.get("WEBDPRO_AWS_HOST", "127.0.0.1")
+    port = int(os.environ.get("WEBDPRO_AWS_PORT", DEFAULT_PORT))
+    kind = os.environ.get("WEBDPRO_AWS_SERVER", "granian")
+    print(f"aws emulator ({kind}) on http://{host}:{port}", file=sys.stderr, flush=True)
+    if kind == "werkzeug":
+        serve_werkzeug(host, port)
+    else:
+        serve_granian(host, port, int(os.environ.get("WEBDPRO_AWS_THREADS", "4")))
+
+
+if __name__ == "__main__":
+    main()

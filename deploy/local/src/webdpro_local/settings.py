@@ -1,0 +1,54 @@
+"""Settings of the local platform (emulator, provisioning, gateway, scheduler, supervisor).
+
+Every field is `WEBDPRO_<FIELD>` in the environment (see webdpro_core.settings). All ports are configurable so a
+test run can start a second platform beside a developer's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from webdpro_core.settings import BaseSettings, load
+
+
+class LocalSettings(BaseSettings, kw_only=True, frozen=True):
+    aws_port: int = 4566
+    gateway_port: int = 8080
+    port_base: int = 8100  # service i listens on port_base + i (auth 8101, sitegen 8102, ...)
+    services: str = ""  # comma list of services to run; empty = every service whose package is installed
+    service_urls: str = ""  # "auth=http://127.0.0.1:8101,..." overrides the registry's route table
+    gateway_max_body: int = 1_048_576
+    gateway_rate_rps: float = 200.0  # token bucket per client IP: refill rate ...
+    gateway_burst: int = 400  # ... and bucket size; generous so a benchmark from one client is not throttled
+    gateway_upstream_timeout: float = 30.0  # seconds to wait for an upstream's response head
+    cors_origins: str = "http://localhost:5173,http://127.0.0.1:5173,http://localhost:3000,http://127.0.0.1:3000"
+    scan_interval_seconds: float = 300.0
+    settlement_time: str = "23:30"  # HH:MM in IST (Asia/Kolkata)
+
+    @property
+    def emulator_url(self) -> str:
+        return self.aws_endpoint_url or f"http://127.0.0.1:{self.aws_port}"
+
+    @property
+    def cors_origin_list(self) -> list[str]:
+        return [o.strip() for o in self.cors_origins.split(",") if o.strip()]
+
+    @property
+    def service_list(self) -> list[str]:
+        return [s.strip() for s in self.services.split(",") if s.strip()]
+
+
+def load_local(environ: Mapping[str, str] | None = None, **overrides: Any) -> LocalSettings:
+    """LocalSettings with the emulator as the AWS endpoint and fake credentials unless set otherwise:
+    the local tools must never reach real AWS by accident."""
+    s = load(LocalSettings, environ, **overrides)
+    fill: dict[str, Any] = {}
+    if not s.aws_endpoint_url:
+        fill["aws_endpoint_url"] = f"http://127.0.0.1:{s.aws_port}"
+    if not s.aws_access_key_id:
+        fill["aws_access_key_id"] = "test"
+        fill["aws_secret_access_key"] = "test"
+    if fill:
+        s = load(LocalSettings, environ, **{**overrides, **fill})
+    return s
