@@ -85,7 +85,7 @@ _NAME_EXPLICIT = re.compile(
     r"(?=\s*(?:$|[,.;:|–—()]|\s-\s|\s(?:selling|sells|with|in|at|for|that|which|who|offering|serving|near)\b))",
     re.IGNORECASE,
 )
-_SEPARATORS = re.compile(r"\s*[–—|]\s*|\s+-\s+|\s*[,;\n]\s*|:\s+|(?<![DdMmSs]r)(?<![Ss]t)(?<![Mm]rs)\.\s+")
+_SEPARATORS = re.compile(r"\s*[–—|]\s*|\s+-\s+|\s*(?:[;\n]|(?<!\d),|,(?!\d))\s*|:\s+|(?<![DdMmSs]r)(?<![Ss]t)(?<![Mm]rs)\.\s+")
 _DESCRIPTOR_START = re.compile(
     r"^(?:i|i'm|im|a|an|the|my|we|our|create|make|build|need|want|please|hi|hello|mera|meri|mere|hamara|"
     r"hamari|ek|store|shop|website|online|new|start|setup|set\s+up)\b",
@@ -306,11 +306,17 @@ def _is_descriptive(candidate: str) -> bool:
     return bool(_PAYMENT_RES[0][0].fullmatch(candidate) or _COLOUR_WORD.fullmatch(candidate))
 
 
+_SMALL_WORDS = {"of", "and", "the", "in", "on", "at", "by", "for", "&", "da", "di", "ka", "ki", "ke", "se"}
+
+
 def _tidy_name(candidate: str) -> str:
     name = candidate.strip(" '\"“”‘’.-–—")
     name = re.sub(r"\s+", " ", name)
-    if name.islower():
-        name = " ".join(w[:1].upper() + w[1:] for w in name.split())
+    # "curam" → "Curam", "Sweet Crumbs bakery" → "Sweet Crumbs Bakery"; keep "of", "iStore", "TechZone"
+    name = " ".join(
+        w[:1].upper() + w[1:] if w.islower() and (i == 0 or w not in _SMALL_WORDS) else w
+        for i, w in enumerate(name.split())
+    )
     return name[:60].strip()
 
 
