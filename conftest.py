@@ -99,3 +99,57 @@ def read_code(aws_emulator):
         return re.search(r"\b(\d{6})\b", bodies[-1]).group(1)
 
     return _read
+
+
+class TokenMint:
+    """Signs real RS256 access tokens with a test key; `keyset` verifies them (set it on an app's verifier)."""
+
+    issuer = "https://auth.webdpro.in"
+
+    def __init__(self) -> None:
+        import json as _json
+
+        from cryptography.hazmat.primitives.asymmetric import rsa
+        from jwt.algorithms import RSAAlgorithm
+
+        from webdpro_tenancy import KeySet
+
+        self._key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        self.keyset = KeySet()
+        jwk = _json.loads(RSAAlgorithm.to_jwk(self._key.public_key()))
+        self.keyset.load({"keys": [{**jwk, "kid": "test-key"}]})
+
+    def verifier(self):
+        from webdpro_tenancy import TokenVerifier
+
+        return TokenVerifier(issuer=self.issuer, keys=self.keyset)
+
+    def token(
+        self, role: str, *, sub: str | None = None, tenant_id: str | None = None, phone: str | None = None
+    ) -> str:
+        import jwt
+
+        from webdpro_core import ids
+
+        now = int(time.time())
+        claims = {
+            "iss": self.issuer,
+            "sub": sub or ids.new_id("usr"),
+            "iat": now,
+            "exp": now + 900,
+            "token_use": "access",
+            "cognito:groups": [role],
+        }
+        if tenant_id:
+            claims["custom:tenant_id"] = tenant_id
+        if phone:
+            claims["phone_number"] = phone
+        return jwt.encode(claims, self._key, algorithm="RS256", headers={"kid": "test-key"})
+
+    def headers(self, role: str, **kw) -> dict[str, str]:
+        return {"authorization": f"Bearer {self.token(role, **kw)}"}
+
+
+@pytest.fixture(scope="session")
+def mint() -> TokenMint:
+    return TokenMint()

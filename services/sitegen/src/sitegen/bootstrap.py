@@ -1,0 +1,112 @@
+"""The one place that knows every piece of the sitegen service and wires them."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from litestar import Litestar
+from litestar.di import Provide
+
+from sitegen.adapters.media import MediaStore
+from sitegen.adapters.repository import SitegenRepository
+from sitegen.adapters.storage import SiteStorage
+from sitegen.entrypoints.http.preview import PreviewController
+from sitegen.entrypoints.http.stores import StoreController
+from sitegen.service.deps import Deps
+from sitegen.service.stores import Generations, fail_interrupted
+from sitegen.settings import SitegenSettings
+from webdpro_aws.clients import AwsClients
+from webdpro_aws.dynamo import Table
+from webdpro_aws.manifest import Names, load_manifest
+from webdpro_core.settings import load
+from webdpro_events import EventRuntime
+from webdpro_http import create_app
+from webdpro_observability import configure_logging, configure_tracing, get_logger
+from webdpro_tenancy import TokenVerifier
+
+log = get_logger(__name__)
+
+
+def _model_chains(settings: SitegenSettings):
+    """The Bedrock chains when model ids are configured; (None, None) = the offline generator alone."""
+    if not settings.text_models and not settings.image_models:
+        return None, None
+    from sitegen.adapters.models import BedrockClient, ImageModelChain, TextModelChain
+
+    client = BedrockClient(settings)
+    text = (
+        TextModelChain(client, settings.text_models, timeout=settings.model_timeout_seconds)
+        if settings.text_models
+        else None
+    )
+    images = (
+        ImageModelChain(client, settings.image_models, timeout=settings.model_timeout_seconds)
+        if settings.image_models
+        else None
+    )
+    return text, images
+
+
+async def _sweep_interrupted(deps: Deps, stop: asyncio.Event) -> None:
+    while not stop.is_set():
+        try:
+            await fail_interrupted(deps)
+        except Exception as exc:
+            log.warning("sweep.failed", error=str(exc))
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), timeout=60)
+
+
+def build_app(settings: SitegenSettings | None = None) -> Litestar:
+    settings = settings or load(SitegenSettings)
+    configure_logging("sitegen", settings.log_level, settings.log_json)
+    configure_tracing("sitegen")
+    names = Names(load_manifest(settings.resource_manifest), settings.resource_prefix)
+    holder: dict[str, object] = {}
+    generations = Generations()
+
+    @asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        clients = AwsClients(settings)
+        table = Table(await clients.get("dynamodb"), names.table("sitegen"))
+        events = EventRuntime(
+            clients=clients, names=names, service="sitegen", table=table, region=settings.aws_region
+        )
+        outbox = await events.start({})
+        text_models, image_models = _model_chains(settings)
+        deps = Deps(
+            settings=settings,
+            repo=SitegenRepository(table),
+            storage=SiteStorage(clients, names.bucket("sites")),
+            outbox=outbox,
+            text_models=text_models,
+            image_models=image_models,
+            media=MediaStore(clients, names.bucket("media")),
+        )
+        holder["deps"] = deps
+        app.state.verifier = TokenVerifier(issuer=settings.token_issuer, jwks_url=settings.jwks_url)
+        stop = asyncio.Event()
+        sweeper = asyncio.create_task(_sweep_interrupted(deps, stop))
+        try:
+            yield
+        finally:
+            stop.set()
+            await generations.stop()
+            await sweeper
+            await events.stop()
+            if text_models is not None or image_models is not None:
+                await (text_models or image_models).client.close()
+            await clients.close()
+
+    return create_app(
+        service="sitegen",
+        route_handlers=[StoreController, PreviewController],
+        lifespan=[lifespan],
+        dependencies={
+            "deps": Provide(lambda: holder["deps"], sync_to_thread=False),
+            "generations": Provide(lambda: generations, sync_to_thread=False),
+        },
+    )

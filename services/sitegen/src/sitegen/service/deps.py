@@ -1,0 +1,22 @@
+"""What the use cases need, wired once in bootstrap."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sitegen.adapters.repository import SitegenRepository
+from sitegen.adapters.storage import SiteStorage
+from sitegen.settings import SitegenSettings
+from webdpro_events import Outbox
+
+
+@dataclass
+class Deps:
+    settings: SitegenSettings
+    repo: SitegenRepository
+    storage: SiteStorage
+    outbox: Outbox
+    text_models: Any | None  # TextModelChain, or None: the offline generator alone
+    image_models: Any | None  # ImageModelChain, or None: offline SVG art
+    media: Any | None = None  # MediaStore for model-made images (S3 media bucket)
