@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001 -- the reference prompts use the typographic dash merchants type
 """Rule-based brief extraction on varied merchant prompts (English, Hinglish, Hindi)."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001 -- the reference prompts use the typographic dash merchants type
 """The deterministic offline generator, for every sector."""
 
 from __future__ import annotations

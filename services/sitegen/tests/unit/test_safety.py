@@ -1,11 +1,12 @@
+# ruff: noqa: RUF001 -- the reference prompts use the typographic dash merchants type
 """Prompt screening: refusals with a category, no false positives on ordinary shops, invalid prompts."""
 
 from __future__ import annotations
 
 import pytest
-from webdpro_core.errors import Problem
 
 from sitegen.domain.safety import check_output, check_prompt, find_refusal
+from webdpro_core.errors import Problem
 
 REFUSED = [
     ("Desi guns and pistols shop, Bihar, cash only", "weapons"),

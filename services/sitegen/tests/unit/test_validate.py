@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001 -- the reference prompts use the typographic dash merchants type
 """Validation and auto-fix of model output: broken JSON, missing/absurd prices, markup, unknown fields."""
 
 from __future__ import annotations
@@ -5,7 +6,6 @@ from __future__ import annotations
 import json
 
 import pytest
-from webdpro_core.errors import Problem, ValidationProblem
 
 from sitegen.domain.brief import extract_brief
 from sitegen.domain.spec import StockInventory, VariantInventory
@@ -18,6 +18,7 @@ from sitegen.domain.validate import (
     validate_catalog,
     validate_copy,
 )
+from webdpro_core.errors import Problem, ValidationProblem
 
 CURAM = "Curam – fresh vegetables, Mumbai, local delivery, cash + UPI, green theme"
 BRIEF = extract_brief(CURAM)
@@ -216,7 +217,7 @@ def test_copy_without_english_is_a_retry() -> None:
 def test_model_brief_is_overlaid_on_the_rules() -> None:
     raw = ('{"name": "Curam Fresh", "sector": "kirana", "city": "Bombay", "paymentMethods": ["cash", "upi"],'
            ' "themeColor": "purple", "deliveryMode": "home delivery", "inventoryMode": "variants"}')
-    brief, fixes = validate_brief(raw, CURAM)
+    brief, _ = validate_brief(raw, CURAM)
     assert brief.name == "Curam Fresh" and brief.sector == "grocery" and brief.city == "Mumbai"
     assert brief.inventory_mode == "stock"  # always derived from the sector, never trusted
     assert brief.payment_methods == ["UPI", "COD"]

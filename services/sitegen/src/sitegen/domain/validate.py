@@ -149,7 +149,7 @@ def plain_text(value: Any, limit: int | None = None) -> str:
             break
         text = cleaned
     text = safety.normalise(text)
-    text = re.sub(r"(?i)\b(?:javascript|vbscript|data)\s*:", "", text)
+    text = re.sub(r"(?i)(?:java|vb)script\s*:|\bdata\s*:(?=\s*\w+/)", "", text)
     return clamp_text(text, limit) if limit else text
 
 
