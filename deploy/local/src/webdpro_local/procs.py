@@ -60,7 +60,7 @@ class Child:
         stdout: int | IO[bytes]
         if log_dir is not None:
             log_dir.mkdir(parents=True, exist_ok=True)
-            self._log_file = open(log_dir / f"{name}.log", "ab")  # noqa: SIM115 - closed in stop()
+            self._log_file = open(log_dir / f"{name}.log", "ab")
             stdout = self._log_file
         elif quiet:
             stdout = subprocess.DEVNULL
@@ -76,7 +76,7 @@ class Child:
             stdout=stdout,
             stderr=subprocess.STDOUT,
             process_group=0,
-            preexec_fn=_child_setup,  # noqa: PLW1509 - needed for prctl; no threads touched in between
+            preexec_fn=_child_setup,
         )
         self._pump: threading.Thread | None = None
         if stdout is subprocess.PIPE:

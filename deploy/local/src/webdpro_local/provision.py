@@ -60,7 +60,11 @@ class Provisioner:
         except ClientError as exc:
             if _code(exc) != "ResourceNotFoundException":
                 raise
-            attrs = {k for k, _ in keys} | {g.hash_key for g in t.gsis} | {g.range_key for g in t.gsis if g.range_key}
+            attrs = (
+                {k for k, _ in keys}
+                | {g.hash_key for g in t.gsis}
+                | {g.range_key for g in t.gsis if g.range_key}
+            )
             kwargs: dict[str, Any] = {
                 "TableName": name,
                 "BillingMode": "PAY_PER_REQUEST",
@@ -70,7 +74,10 @@ class Provisioner:
             if t.gsis:
                 kwargs["GlobalSecondaryIndexes"] = [self._gsi(g) for g in t.gsis]
             if t.streams:
-                kwargs["StreamSpecification"] = {"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"}
+                kwargs["StreamSpecification"] = {
+                    "StreamEnabled": True,
+                    "StreamViewType": "NEW_AND_OLD_IMAGES",
+                }
             await ddb.create_table(**kwargs)
             await ddb.get_waiter("table_exists").wait(TableName=name, WaiterConfig={"Delay": 1})
             self.changed(f"table {name}: created")
@@ -112,7 +119,7 @@ class Provisioner:
         async for page in sns.get_paginator("list_topics").paginate():
             for t in page.get("Topics", []):
                 existing[t["TopicArn"].rsplit(":", 1)[-1]] = t["TopicArn"]
-        for key, topic in self.manifest.topics.items():
+        for key in self.manifest.topics:
             name = self.names.topic(key)
             if name not in existing:
                 existing[name] = (await sns.create_topic(Name=name))["TopicArn"]
@@ -136,7 +143,9 @@ class Provisioner:
             if diff:
                 await sqs.set_queue_attributes(QueueUrl=url, Attributes=diff)
                 self.changed(f"queue {name}: set {sorted(diff)}")
-        arn = (await sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"]))["Attributes"]["QueueArn"]
+        arn = (await sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"]))["Attributes"][
+            "QueueArn"
+        ]
         return url, arn
 
     async def queue(self, key: str, q: Queue) -> None:
@@ -163,7 +172,9 @@ class Provisioner:
                     }
                 ],
             }
-            current = (await sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["Policy"])).get("Attributes", {})
+            current = (await sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["Policy"])).get(
+                "Attributes", {}
+            )
             if not _same_attr(current.get("Policy"), json.dumps(policy)):
                 await sqs.set_queue_attributes(QueueUrl=url, Attributes={"Policy": json.dumps(policy)})
                 self.changed(f"queue {self.names.queue(key)}: policy for {len(topic_arns)} topic(s)")
@@ -183,7 +194,11 @@ class Provisioner:
         label = f"subscription {topic_arn.rsplit(':', 1)[-1]} -> {queue_arn.rsplit(':', 1)[-1]}"
         if sub_arn is None:
             await sns.subscribe(
-                TopicArn=topic_arn, Protocol="sqs", Endpoint=queue_arn, Attributes=wanted, ReturnSubscriptionArn=True
+                TopicArn=topic_arn,
+                Protocol="sqs",
+                Endpoint=queue_arn,
+                Attributes=wanted,
+                ReturnSubscriptionArn=True,
             )
             self.changed(f"{label}: created")
             return
@@ -196,7 +211,9 @@ class Provisioner:
                 self.changed(f"{label}: {attr} updated")
         if not types and current.get("FilterPolicy"):
             # An empty `types` means "everything": an old filter would silently drop events.
-            await sns.set_subscription_attributes(SubscriptionArn=sub_arn, AttributeName="FilterPolicy", AttributeValue="")
+            await sns.set_subscription_attributes(
+                SubscriptionArn=sub_arn, AttributeName="FilterPolicy", AttributeValue=""
+            )
             self.changed(f"{label}: filter removed")
 
     # S3 ------------------------------------------------------------------------------------------------
@@ -262,7 +279,12 @@ class Provisioner:
                 if pool["Name"] == name:
                     pool_id = pool["Id"]
         schema = [
-            {"Name": a, "AttributeDataType": "String", "Mutable": True, "StringAttributeConstraints": {"MaxLength": "64"}}
+            {
+                "Name": a,
+                "AttributeDataType": "String",
+                "Mutable": True,
+                "StringAttributeConstraints": {"MaxLength": "64"},
+            }
             for a in p.custom_attributes
         ]
         if pool_id is None:
@@ -371,7 +393,9 @@ async def provision_changes(
     own = clients is None
     clients = clients or AwsClients(settings)
     try:
-        return await Provisioner(clients, manifest, Names(manifest, settings.resource_prefix), settings.aws_region).run()
+        return await Provisioner(
+            clients, manifest, Names(manifest, settings.resource_prefix), settings.aws_region
+        ).run()
     finally:
         if own:
             await clients.close()

@@ -65,9 +65,10 @@ def command_for(name: str) -> tuple[str, ...]:
 
 def registry(settings: LocalSettings, names: Iterable[str] | None = None) -> list[ServiceSpec]:
     """The services to run: `names` if given, else WEBDPRO_SERVICES, else every runnable one."""
-    chosen = list(names) if names is not None else settings.service_list
-    if not chosen:
-        chosen = [n for n in ALL_SERVICES if is_runnable(n)]
+    if names is not None:
+        chosen = list(names)  # an explicit empty list means "no services" (emulator + gateway only)
+    else:
+        chosen = settings.service_list or [n for n in ALL_SERVICES if is_runnable(n)]
     unknown = [n for n in chosen if n not in ALL_SERVICES]
     if unknown:
         raise ValueError(f"unknown service(s) {unknown}; known: {list(ALL_SERVICES)}")

@@ -22,7 +22,9 @@ class LocalSettings(BaseSettings, kw_only=True, frozen=True):
     gateway_rate_rps: float = 200.0  # token bucket per client IP: refill rate ...
     gateway_burst: int = 400  # ... and bucket size; generous so a benchmark from one client is not throttled
     gateway_upstream_timeout: float = 30.0  # seconds to wait for an upstream's response head
-    cors_origins: str = "http://localhost:5173,http://127.0.0.1:5173,http://localhost:3000,http://127.0.0.1:3000"
+    cors_origins: str = (
+        "http://localhost:5173,http://127.0.0.1:5173,http://localhost:3000,http://127.0.0.1:3000"
+    )
     scan_interval_seconds: float = 300.0
     settlement_time: str = "23:30"  # HH:MM in IST (Asia/Kolkata)
 
