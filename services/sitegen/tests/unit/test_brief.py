@@ -120,3 +120,14 @@ def test_under_and_above() -> None:
 def test_no_cod_negation() -> None:
     b = extract_brief("Byte Store, Noida, electronics, UPI and cards, no COD")
     assert "COD" not in b.payment_methods and "UPI" in b.payment_methods
+
+
+def test_cod_the_fish_is_not_cash_on_delivery() -> None:
+    assert extract_brief("Sea Catch - pomfret, cod, prawns, Kochi, upi").payment_methods == ["UPI"]
+    assert extract_brief("Kurta Co, Jaipur, upi and cod").payment_methods == ["UPI", "COD"]
+    assert extract_brief("Kurta Co, Jaipur, cod available").payment_methods == ["COD"]
+
+
+def test_hinglish_name() -> None:
+    b = extract_brief("mera naam Raju hai, meri sabzi ki dukaan Nagpur mein")
+    assert b.name == "Raju" and b.sector == "grocery" and b.city == "Nagpur"

@@ -82,7 +82,7 @@ _PRICE_WORDS = re.compile(r"\b(?:price|prices|priced|range|budget|daam|dam|keema
 _NAME_EXPLICIT = re.compile(
     r"(?:called|named|name\s+is|naam(?:\s+hai)?|store\s+name|shop\s+name|brand\s+name)\s*[:\-]?\s*"
     r"[\"'“‘]?(?P<n>[^,.;:|\"”’–—()\n]{2,50}?)[\"”’']?"
-    r"(?=\s*(?:$|[,.;:|–—()]|\s-\s|\s(?:selling|sells|with|in|at|for|that|which|who|offering|serving|near)\b))",
+    r"(?=\s*(?:$|[,.;:|–—()]|\s-\s|\s(?:selling|sells|with|in|at|for|that|which|who|offering|serving|near|hai|he|and|aur)\b))",
     re.IGNORECASE,
 )
 _SEPARATORS = re.compile(r"\s*[–—|]\s*|\s+-\s+|\s*(?:[;\n]|(?<!\d),|,(?!\d))\s*|:\s+|(?<![DdMmSs]r)(?<![Ss]t)(?<![Mm]rs)\.\s+")

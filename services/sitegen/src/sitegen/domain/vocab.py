@@ -289,7 +289,8 @@ COLOUR_CONTEXT = r"(?:theme|colou?r|colou?rs|rang|shade|palette|look|tone|brand\
 
 PAYMENT_WORDS: dict[str, str] = {
     # regex → method
-    r"cash\s+on\s+delivery|cod|cash|nakad|nakdi|naqad|pay\s+on\s+delivery|नकद|कैश": "COD",
+    # "COD" (any case only where it reads as payment: "cod available", "upi/cod"; "cod" alone may be the fish)
+    r"cash\s+on\s+delivery|(?-i:COD)|cod(?=\s*(?:[+/&]|and\b|or\b|available|only|accepted|bhi\b|$))|cash|nakad|nakdi|naqad|pay\s+on\s+delivery|नकद|कैश": "COD",
     r"upi|gpay|g\s*pay|google\s+pay|phone\s*pe|paytm|bhim|qr\s+code|यूपीआई": "UPI",
     r"cards?|credit\s+cards?|debit\s+cards?|net\s*banking|online\s+payments?|pay\s+online|razorpay|wallets?|"
     r"prepaid|कार्ड": "ONLINE",
