@@ -11,6 +11,7 @@ from litestar import Litestar
 from litestar.di import Provide
 
 from sitegen.adapters.media import MediaStore
+from sitegen.adapters.models import build_model_chains
 from sitegen.adapters.repository import SitegenRepository
 from sitegen.adapters.storage import SiteStorage
 from sitegen.entrypoints.http.preview import PreviewController
@@ -28,26 +29,6 @@ from webdpro_observability import configure_logging, configure_tracing, get_logg
 from webdpro_tenancy import TokenVerifier
 
 log = get_logger(__name__)
-
-
-def _model_chains(settings: SitegenSettings):
-    """The Bedrock chains when model ids are configured; (None, None) = the offline generator alone."""
-    if not settings.text_models and not settings.image_models:
-        return None, None
-    from sitegen.adapters.models import BedrockClient, ImageModelChain, TextModelChain
-
-    client = BedrockClient(settings)
-    text = (
-        TextModelChain(client, settings.text_models, timeout=settings.model_timeout_seconds)
-        if settings.text_models
-        else None
-    )
-    images = (
-        ImageModelChain(client, settings.image_models, timeout=settings.model_timeout_seconds)
-        if settings.image_models
-        else None
-    )
-    return text, images
 
 
 async def _sweep_interrupted(deps: Deps, stop: asyncio.Event) -> None:
@@ -76,14 +57,15 @@ def build_app(settings: SitegenSettings | None = None) -> Litestar:
             clients=clients, names=names, service="sitegen", table=table, region=settings.aws_region
         )
         outbox = await events.start({})
-        text_models, image_models = _model_chains(settings)
+        # With no model ids configured both chains are None: the offline generator does every stage.
+        models = build_model_chains(settings)
         deps = Deps(
             settings=settings,
             repo=SitegenRepository(table),
             storage=SiteStorage(clients, names.bucket("sites")),
             outbox=outbox,
-            text_models=text_models,
-            image_models=image_models,
+            text_models=models.text,
+            image_models=models.image,
             media=MediaStore(clients, names.bucket("media")),
         )
         holder["deps"] = deps
@@ -97,8 +79,7 @@ def build_app(settings: SitegenSettings | None = None) -> Litestar:
             await generations.stop()
             await sweeper
             await events.stop()
-            if text_models is not None or image_models is not None:
-                await (text_models or image_models).client.close()
+            await models.close()
             await clients.close()
 
     return create_app(

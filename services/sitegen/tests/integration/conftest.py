@@ -1,3 +1,4 @@
+# ruff: noqa: RUF001 -- the reference prompt uses the typographic dash merchants type
 import asyncio
 
 import pytest

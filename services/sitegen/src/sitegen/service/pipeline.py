@@ -167,11 +167,13 @@ async def run_generation(deps: Deps, store: dict[str, Any], prompt: str) -> None
             spec = offline.assemble_site(
                 brief, copy, catalog, images, store_id=store_id, seed=seed, generated_by=brief_by, theme=theme
             )
+            # Usage first: it is owed whether or not the site can be saved, and is visible once the store is.
+            await usage.record(deps, tenant_id, records)
+            records.clear()
             saved = await save_version(
                 deps, store, spec, summary="generated", events=[store_generated(store, spec)]
             )
             await progress.emit("site", 95, version=saved["version"])
-        await usage.record(deps, tenant_id, records)
         await progress.emit("ready", 100, previewUrl=preview_url(deps, saved))
     except Exception as exc:  # the store must never stay GENERATING
         reason = (
