@@ -121,7 +121,7 @@ def shared_env(
             "WEBDPRO_PORT_BASE": str(settings.port_base),
             "WEBDPRO_JWKS_URL": f"http://127.0.0.1:{auth_port}/api/auth/.well-known/jwks.json",
             "WEBDPRO_PUBLIC_BASE_URL": f"http://127.0.0.1:{settings.gateway_port}",
-            "WEBDPRO_SERVICE_URLS": ",".join(f"{s.name}={s.url}" for s in specs),
+            "WEBDPRO_SERVICE_URLS": ",".join(f"{s.name}={s.url}" for s in specs) or "none",
             "PYTHONUNBUFFERED": "1",
         }
     )

@@ -78,6 +78,8 @@ def registry(settings: LocalSettings, names: Iterable[str] | None = None) -> lis
 def parse_service_urls(value: str) -> dict[str, str]:
     """ "auth=http://127.0.0.1:8101,sitegen=http://…" → {"auth": "http://127.0.0.1:8101", …}."""
     routes: dict[str, str] = {}
+    if value.strip().lower() == "none":  # an explicitly empty table (an empty variable reads as unset)
+        return routes
     for part in value.split(","):
         if not part.strip():
             continue
@@ -90,7 +92,7 @@ def parse_service_urls(value: str) -> dict[str, str]:
 
 def route_table(settings: LocalSettings, names: Iterable[str] | None = None) -> dict[str, str]:
     """service → base URL for the gateway. WEBDPRO_SERVICE_URLS, when set, is the whole table (not merged), so
-    a gateway can front exactly the processes a test started."""
+    a gateway can front exactly the processes a test started ("none" = no services at all)."""
     if settings.service_urls.strip():
         return parse_service_urls(settings.service_urls)
     return {s.name: s.url for s in registry(settings, names)}
