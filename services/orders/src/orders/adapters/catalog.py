@@ -1,0 +1,123 @@
+"""The catalog's internal reservation API (service token). The customer is waiting, so this is HTTP, with a
+short timeout: a catalog that is down, slow or failing (5xx) is 503 for the customer and no order is made.
+
+The catalog's own problems (OUT_OF_STOCK naming the product and what is left, PRODUCT_NOT_FOUND,
+PRODUCT_UNAVAILABLE, SLOT_IN_PAST, validation) reach the customer unchanged.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import httpx
+import msgspec
+
+from webdpro_core.errors import FieldError, Problem, Unavailable
+from webdpro_observability import get_logger
+from webdpro_tenancy import ServiceTokens
+
+log = get_logger(__name__)
+
+_PASS_THROUGH = {400, 404, 409, 422}
+
+
+class ReservedLine(msgspec.Struct, rename="camel"):
+    product_id: str
+    name: str
+    unit_price_paise: int
+    quantity: int
+    line_total_paise: int
+    variant_id: str | None = None
+    slot_id: str | None = None
+
+
+class Reservation(msgspec.Struct, rename="camel"):
+    order_id: str
+    status: str
+    items: list[ReservedLine]
+    total_paise: int
+    expires_at: str | None = None
+
+
+_decode_reservation = msgspec.json.Decoder(Reservation)
+
+
+def _unavailable(detail: str) -> Unavailable:
+    return Unavailable(detail, code="CATALOG_UNAVAILABLE", title="The catalog is unavailable")
+
+
+class CatalogClient:
+    def __init__(
+        self, base_url: str, tokens: ServiceTokens, timeout: float, http: httpx.AsyncClient | None = None
+    ) -> None:
+        self._base = base_url.rstrip("/") + "/api/catalog/internal/stores"
+        self._tokens = tokens
+        self._http = http or httpx.AsyncClient(timeout=timeout)
+        self._token = ""
+        self._token_until = 0.0
+
+    async def close(self) -> None:
+        await self._http.aclose()
+
+    def _auth(self) -> dict[str, str]:
+        now = time.time()
+        if now >= self._token_until:
+            self._token = self._tokens.issue(ttl_seconds=300)
+            self._token_until = now + 240
+        return {"authorization": f"Bearer {self._token}"}
+
+    async def _post(self, url: str, body: dict[str, Any] | None = None) -> httpx.Response:
+        try:
+            return await self._http.post(url, json=body or {}, headers=self._auth())
+        except httpx.HTTPError as exc:
+            log.warning("catalog.unreachable", url=url, error=repr(exc))
+            raise _unavailable("The catalog could not be reached; please try again") from exc
+
+    async def reserve(
+        self, store_id: str, order_id: str, tenant_id: str, items: list[dict[str, Any]], hold_seconds: int
+    ) -> Reservation:
+        resp = await self._post(
+            f"{self._base}/{store_id}/reservations",
+            {"orderId": order_id, "tenantId": tenant_id, "items": items, "holdSeconds": hold_seconds},
+        )
+        if resp.status_code in (200, 201):
+            try:
+                return _decode_reservation.decode(resp.content)
+            except (msgspec.DecodeError, msgspec.ValidationError) as exc:
+                log.error("catalog.bad_reservation", error=str(exc))
+                raise _unavailable("The catalog answered in an unexpected way") from exc
+        raise _problem_from(resp)
+
+    async def release(self, store_id: str, order_id: str) -> bool:
+        """Best effort (the hold expires by itself anyway); True when the catalog confirmed it."""
+        try:
+            resp = await self._post(f"{self._base}/{store_id}/reservations/{order_id}/release")
+        except Unavailable:
+            return False
+        return resp.status_code < 300
+
+
+def _problem_from(resp: httpx.Response) -> Problem:
+    body: dict[str, Any] = {}
+    try:
+        parsed = resp.json()
+        body = parsed if isinstance(parsed, dict) else {}
+    except ValueError:
+        pass
+    if resp.status_code not in _PASS_THROUGH:
+        # 5xx, or 401/403 (our service token refused: our fault, not the customer's).
+        log.warning("catalog.failed", status=resp.status_code, code=body.get("code"))
+        return _unavailable("The catalog could not take the order right now; please try again")
+    errors = [
+        FieldError(str(e.get("field", "body")), str(e.get("message", "")))
+        for e in body.get("errors", []) or []
+        if isinstance(e, dict)
+    ]
+    return Problem(
+        str(body.get("detail") or body.get("title") or "The catalog refused the order"),
+        status=resp.status_code,
+        code=str(body.get("code") or "CATALOG_REFUSED"),
+        title=str(body.get("title") or "The order cannot be placed"),
+        errors=errors,
+    )
