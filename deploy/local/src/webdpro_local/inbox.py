@@ -13,7 +13,7 @@ from email import policy
 from email.parser import Parser
 from typing import Any
 
-import httpx
+import aiohttp
 
 _PHONE_JUNK = re.compile(r"[\s\-().]")
 
@@ -36,10 +36,10 @@ def normalise_to(value: str) -> str:
     return normalise_phone(value) or value
 
 
-async def fetch_data(client: httpx.AsyncClient, emulator_url: str) -> dict[str, Any]:
-    r = await client.get(f"{emulator_url}/moto-api/data.json", timeout=10.0)
-    r.raise_for_status()
-    return r.json()
+async def fetch_data(client: aiohttp.ClientSession, emulator_url: str) -> dict[str, Any]:
+    timeout = aiohttp.ClientTimeout(total=10.0)
+    async with client.get(f"{emulator_url}/moto-api/data.json", timeout=timeout, raise_for_status=True) as r:
+        return await r.json(content_type=None)  # moto labels it application/javascript
 
 
 def _raw_email(raw: str) -> tuple[str, str, list[str]]:
