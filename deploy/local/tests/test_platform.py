@@ -35,12 +35,18 @@ def _alive(pid: int) -> bool:
 
 
 def test_start_platform_without_services_then_stop_everything():
-    env = {**free_ports_env(), "WEBDPRO_ENV": "test", "WEBDPRO_SCAN_INTERVAL_SECONDS": "3600"}
+    env = {
+        **free_ports_env(),
+        "WEBDPRO_ENV": "test",
+        "WEBDPRO_SCAN_INTERVAL_SECONDS": "3600",
+        "AWS_ENDPOINT_URL": "http://127.0.0.1:1",  # a developer's shell setting must not leak into the platform
+    }
     with start_platform(env, services=[], quiet=True, timeout=30) as p:
         assert set(p.children) == {"aws", "scheduler", "gateway"}
         health = httpx.get(p.gateway_url + "/healthz")
         assert health.status_code == 200 and health.json()["checks"] == {"aws": "ok"}
         assert httpx.get(p.inbox_url).status_code == 200
+        assert p.aws_url == f"http://127.0.0.1:{env['WEBDPRO_AWS_PORT']}"
         assert p.env["AWS_ENDPOINT_URL"] == p.aws_url and p.env["WEBDPRO_ENV"] == "test"
         pids = [c.pid for c in p.children.values()]
         with pytest.raises(PlatformError, match="in use"):  # a second one on the same ports is refused

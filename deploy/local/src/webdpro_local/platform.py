@@ -146,7 +146,9 @@ class Platform:
         grace: float = 5.0,
     ) -> None:
         self.base_env = {**os.environ, **(env or {})}
-        self.settings = load_local(self.base_env)
+        # The platform's AWS is the emulator it starts, whatever AWS_ENDPOINT_URL the shell may export.
+        port = load_local(self.base_env).aws_port
+        self.settings = load_local(self.base_env, aws_endpoint_url=f"http://127.0.0.1:{port}")
         self.specs = registry(self.settings, services)
         self.env = shared_env(self.settings, self.base_env, self.specs)
         self.log_dir = log_dir
