@@ -262,3 +262,30 @@ async def test_checkout_answers_quickly(instances, http, world):
     started = time.perf_counter()
     r = await _checkout(http, a, store, customer, checkout_body())
     assert r.status_code == 201 and time.perf_counter() - started < 2
+
+
+async def test_the_storefronts_own_body_shapes_are_accepted(instances, http, world):
+    """What sitegen's app.js sends: an address with empty optional fields, or none (a slot booking)."""
+    a = instances["a"]
+    tenant, merchant = world.merchant()
+    store = await world.store(tenant)
+    phone, customer = world.customer()
+    address = {
+        "name": "",
+        "line1": "Flat 4, Sea View",
+        "landmark": "",
+        "pincode": "400050",
+        "city": "",
+        "phone": phone,
+    }
+    items = [{"productId": "prd_tomato", "quantity": 1}]
+    r = await _checkout(
+        http, a, store, customer, {"items": items, "paymentMethod": "COD", "deliveryAddress": address}
+    )
+    assert r.status_code == 201, r.text
+    seen = (await http.get(f"{a}{API}/orders/{r.json()['orderId']}", headers=auth(merchant))).json()
+    assert seen["deliveryAddress"] == {"line1": "Flat 4, Sea View", "pincode": "400050", "phone": phone}
+    r = await _checkout(http, a, store, customer, {"items": items, "paymentMethod": "COD"})
+    assert r.status_code == 201, r.text
+    detail = (await http.get(f"{a}{API}/me/orders/{r.json()['orderId']}", headers=auth(customer))).json()
+    assert detail["deliveryAddress"] is None

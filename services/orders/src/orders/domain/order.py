@@ -75,7 +75,7 @@ def new_order(
     payment_method: str,
     lines: list[dict[str, Any]],
     money: Breakdown,
-    delivery_address: dict[str, Any],
+    delivery_address: dict[str, Any] | None,
     now: str,
     pay_by: str | None,
 ) -> dict[str, Any]:
@@ -139,4 +139,4 @@ class CheckoutCommand:
 
     items: tuple[Wanted, ...] | None
     payment_method: str
-    delivery_address: dict[str, Any]
+    delivery_address: dict[str, Any] | None

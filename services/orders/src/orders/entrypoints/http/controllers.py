@@ -31,12 +31,14 @@ def _wanted(items: list[s.Item]) -> list[Wanted]:
     return [Wanted(i.product_id, i.quantity, i.variant_id, i.slot_id) for i in items]
 
 
-def _address(a: s.Address) -> dict[str, Any]:
+def _address(a: s.Address | None) -> dict[str, Any] | None:
+    if a is None:
+        return None
     out = {f: getattr(a, f) for f in ("name", "line1", "line2", "city", "pincode", "landmark", "phone")}
     # Coordinates are kept as decimal strings (no floats in storage or money paths).
     if a.lat is not None and a.lng is not None:
         out["lat"], out["lng"] = f"{a.lat:.6f}", f"{a.lng:.6f}"
-    return {k: v.strip() if isinstance(v, str) else v for k, v in out.items() if v is not None}
+    return {k: v.strip() for k, v in out.items() if isinstance(v, str) and v.strip()}
 
 
 def _tenant(caller: Caller) -> str:

@@ -41,10 +41,12 @@ class Item(Request):
 
 
 class Address(Request):
-    name: Annotated[str, msgspec.Meta(min_length=1, max_length=100, pattern=r"\S")]
+    """Where to deliver. line1 and pincode are what a rider needs; the storefront may leave the rest empty."""
+
     line1: Text
-    city: Annotated[str, msgspec.Meta(min_length=1, max_length=100, pattern=r"\S")]
     pincode: Annotated[str, msgspec.Meta(pattern=r"^[1-9][0-9]{5}$")]
+    name: Annotated[str, msgspec.Meta(max_length=100)] | None = None
+    city: Annotated[str, msgspec.Meta(max_length=100)] | None = None
     phone: (
         Annotated[str, msgspec.Meta(min_length=7, max_length=20, pattern=r"^\+?[0-9][0-9 \-]{6,19}$")] | None
     ) = None
@@ -56,7 +58,8 @@ class Address(Request):
 
 class CheckoutRequest(Request):
     payment_method: PaymentMethod
-    delivery_address: Address
+    # Absent for orders nobody delivers (a clinic or salon slot); the storefront asks for it when the store delivers.
+    delivery_address: Address | None = None
     # Absent = check out the saved cart.
     items: Annotated[list[Item], msgspec.Meta(max_length=50)] | None = None
 
@@ -119,10 +122,10 @@ class TimelineEntry(Response, omit_defaults=True):
 
 
 class DeliveryAddress(Response, omit_defaults=True):
-    name: str
     line1: str
-    city: str
     pincode: str
+    name: str | None = None
+    city: str | None = None
     phone: str | None = None
     line2: str | None = None
     landmark: str | None = None
@@ -140,10 +143,10 @@ class Order(Response):
     items_paise: int
     delivery_fee_paise: int
     amount_paise: int
-    delivery_address: DeliveryAddress
     timeline: list[TimelineEntry]
     created_at: str
     updated_at: str
+    delivery_address: DeliveryAddress | None = None
     customer_phone: str | None = None
     pay_by: str | None = None
 
