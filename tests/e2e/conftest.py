@@ -1,0 +1,90 @@
+"""The whole platform as separate processes behind the gateway, once per test session."""
+
+from __future__ import annotations
+
+import re
+import time
+
+import httpx
+import pytest
+
+from webdpro_local.platform import free_ports_env, start_platform
+
+
+@pytest.fixture(scope="session")
+def platform():
+    env = {**free_ports_env(), "WEBDPRO_ENV": "test", "WEBDPRO_LOG_LEVEL": "WARNING"}
+    with start_platform(env, quiet=True, timeout=90) as running:
+        yield running
+
+
+@pytest.fixture(scope="session")
+def gw(platform):
+    with httpx.Client(base_url=platform.gateway_url, timeout=20) as client:
+        yield client
+
+
+class Person:
+    """Someone who logs in by OTP, reading the code from the dev inbox as a person would read their phone."""
+
+    def __init__(self, gw: httpx.Client, destination: str, role: str, ip: str) -> None:
+        self.gw, self.destination, self.role, self.ip = gw, destination, role, ip
+        self.tokens: dict = {}
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"authorization": f"Bearer {self.tokens['accessToken']}"}
+
+    def login(self) -> Person:
+        channel = "email" if "@" in self.destination else "sms"
+        sent_after = time.time()
+        r = self.gw.post(
+            "/api/auth/otp/request",
+            json={"channel": channel, "destination": self.destination},
+            headers={"x-forwarded-for": self.ip},
+        )
+        assert r.status_code == 202, r.text
+        code = read_code(self.gw, self.destination, sent_after)
+        r = self.gw.post(
+            "/api/auth/otp/verify", json={"destination": self.destination, "code": code, "role": self.role}
+        )
+        assert r.status_code == 200, r.text
+        self.tokens = r.json()
+        return self
+
+    def get(self, path: str, **kw) -> httpx.Response:
+        return self.gw.get(path, headers={**self.headers, **kw.pop("headers", {})}, **kw)
+
+    def post(self, path: str, **kw) -> httpx.Response:
+        return self.gw.post(path, headers={**self.headers, **kw.pop("headers", {})}, **kw)
+
+    def patch(self, path: str, **kw) -> httpx.Response:
+        return self.gw.patch(path, headers={**self.headers, **kw.pop("headers", {})}, **kw)
+
+    def delete(self, path: str, **kw) -> httpx.Response:
+        return self.gw.delete(path, headers={**self.headers, **kw.pop("headers", {})}, **kw)
+
+
+def read_code(gw: httpx.Client, destination: str, after: float, timeout: float = 10) -> str:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        r = gw.get("/_dev/inbox", params={"to": destination})
+        assert r.status_code == 200, r.text
+        if r.json():
+            match = re.search(r"\b(\d{6})\b", r.json()[0]["body"])
+            if match:
+                return match.group(1)
+        time.sleep(0.1)
+    raise AssertionError(f"no code reached {destination}")
+
+
+def wait_for(fn, *, timeout: float = 20, interval: float = 0.1):
+    """Poll `fn` until it returns something truthy (events cross SNS/SQS between processes)."""
+    deadline = time.monotonic() + timeout
+    last = None
+    while time.monotonic() < deadline:
+        last = fn()
+        if last:
+            return last
+        time.sleep(interval)
+    raise AssertionError(f"timed out; last value: {last!r}")

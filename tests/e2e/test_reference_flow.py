@@ -1,0 +1,81 @@
+"""The reference flow of PRODUCT.md §2, end to end across the separate service processes, through the gateway,
+with no manual step. Each capability joins this test as soon as it exists."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.e2e.conftest import Person, wait_for
+
+pytestmark = pytest.mark.e2e
+
+CURAM = "Curam – fresh vegetables, Mumbai, local delivery, cash + UPI, green theme"  # noqa: RUF001
+
+
+def test_gateway_is_healthy_and_serves_every_openapi_document(gw, platform):
+    health = gw.get("/healthz")
+    assert health.status_code == 200, health.text
+    for service in platform.service_urls:
+        doc = gw.get(f"/api/{service}/schema/openapi.json")
+        assert doc.status_code == 200 and doc.json()["openapi"].startswith("3."), service
+
+
+def test_reference_flow(gw):
+    # 1. Raj logs in with his mobile number and an SMS OTP.
+    raj = Person(gw, "+919820012345", "BUSINESS_OWNER", "10.20.0.1").login()
+    me = raj.get("/api/auth/me").json()
+    assert me["role"] == "BUSINESS_OWNER" and me["tenantId"].startswith("tnt_")
+
+    # 2. His dashboard lists his stores (none yet).
+    assert raj.get("/api/sitegen/stores").json()["items"] == []
+
+    # 3-4. He generates Curam and follows the progress until the draft preview is ready.
+    created = raj.post("/api/sitegen/stores", json={"prompt": CURAM})
+    assert created.status_code == 202, created.text
+    store_id = created.json()["storeId"]
+    with gw.stream("GET", f"/api/sitegen/stores/{store_id}/events", headers=raj.headers) as stream:
+        stages = [json.loads(line[5:])["stage"] for line in stream.iter_lines() if line.startswith("data:")]
+    assert stages[-1] == "ready" and stages[0] == "brief", stages
+    store = raj.get(f"/api/sitegen/stores/{store_id}").json()
+    assert store["status"] == "DRAFT" and store["name"] == "Curam" and store["sector"] == "grocery"
+    preview = gw.get(store["previewUrl"].removeprefix(gw.base_url.__str__().rstrip("/")))
+    assert preview.status_code == 200 and "Curam" in preview.text
+
+    # 5. He edits the draft inline: a new draft version, visible in the preview.
+    edited = raj.patch(
+        f"/api/sitegen/stores/{store_id}/draft",
+        json={
+            "edits": [{"path": "copy.en.tagline", "value": "Sabzi from Vashi market, at your door by 9 am"}]
+        },
+    )
+    assert edited.status_code == 200 and edited.json()["version"] == 2
+    assert (
+        "Sabzi from Vashi market"
+        in gw.get(edited.json()["previewUrl"].split(str(gw.base_url).rstrip("/"), 1)[-1]).text
+    )
+
+    # 10 (catalog side). The catalog took the generated products over: the public storefront lists them.
+    products = wait_for(
+        lambda: gw.get(f"/api/catalog/public/stores/{store_id}/products").json().get("items"), timeout=20
+    )
+    assert 8 <= len(products) <= 20
+
+    # 11 (people). Raj invites his delivery agent, who logs in with the invite; a customer and the founder log in.
+    invite = raj.post("/api/auth/agents/invites", json={"phone": "+919930054321", "name": "Suresh"})
+    assert invite.status_code == 201, invite.text
+    agent = Person(gw, "+919930054321", "DELIVERY_AGENT", "10.20.0.2").login()
+    assert agent.get("/api/auth/me").json()["tenantId"] == me["tenantId"]
+    customer = Person(gw, "+919812398765", "CUSTOMER", "10.20.0.3").login()
+    founder = Person(gw, "founder@webdpro.in", "SUPER_ADMIN", "10.20.0.4").login()
+    assert founder.get("/api/auth/me").json()["role"] == "SUPER_ADMIN"
+
+    # Isolation: another merchant cannot see or remove Raj's agent, nor his store; a customer is refused.
+    other = Person(gw, "+919765400001", "BUSINESS_OWNER", "10.20.0.5").login()
+    agent_id = invite.json()["agentId"]
+    assert other.get("/api/auth/agents").json()["items"] == []
+    assert other.delete(f"/api/auth/agents/{agent_id}").status_code == 404
+    assert other.get(f"/api/sitegen/stores/{store_id}").status_code == 404
+    assert customer.get("/api/auth/agents").status_code == 403
+    assert customer.get("/api/sitegen/stores").status_code == 403
