@@ -151,7 +151,11 @@ async def create_product(deps: Deps, tenant_id: str, store_id: str, body: dict[s
         if len(set(skus)) != len(skus):
             raise ValidationProblem("SKUs must be unique", code="DUPLICATE_SKU", field="inventory.variants")
     spec_raw = {
-        **{k: v for k, v in body.items() if k not in ("inventory", "supplier_phone", "supplier_email")},
+        **{
+            k: v
+            for k, v in body.items()
+            if v is not None and k not in ("inventory", "supplier_phone", "supplier_email")
+        },
         "id": ids.new_id("prd"),
         "slug": body.get("slug") or products.slugify(body["name"]["en"]),
         "inventory": inv,
