@@ -33,12 +33,15 @@ def _jsdom_available() -> bool:
 def test_app_js_flows_in_jsdom(tmp_path: Path) -> None:
     for name, prompt in SITES.items():
         spec = generate_offline(extract_brief(prompt), store_id="sto_01test")
-        files = render_site(spec, "https://x.webdpro.in/", "", razorpay_src="http://127.0.0.1:9300/checkout.js")
+        files = render_site(
+            spec, "https://x.webdpro.in/", "", razorpay_src="http://127.0.0.1:9300/checkout.js"
+        )
         for rel, data in files.items():
             target = tmp_path / f"site_{name}" / rel
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
-    result = subprocess.run([shutil.which("node"), str(SCRIPT), str(tmp_path)], capture_output=True, text=True,
-                            timeout=120)
+    result = subprocess.run(
+        [shutil.which("node"), str(SCRIPT), str(tmp_path)], capture_output=True, text=True, timeout=120
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "ALL OK" in result.stdout

@@ -38,9 +38,16 @@ SECTOR_PROMPTS = {
     "electronics": "TechZone - mobile accessories, chargers, earphones, Bengaluru, card and UPI",
     "salon": "Glow Unisex Salon, Jaipur, haircut facial bridal makeup, pink theme",
 }
-MODE = {"grocery": StockInventory, "bakery": StockInventory, "pharmacy": StockInventory,
-        "restaurant": MenuInventory, "clinic": SlotInventory, "salon": SlotInventory,
-        "fashion": VariantInventory, "electronics": VariantInventory}
+MODE = {
+    "grocery": StockInventory,
+    "bakery": StockInventory,
+    "pharmacy": StockInventory,
+    "restaurant": MenuInventory,
+    "clinic": SlotInventory,
+    "salon": SlotInventory,
+    "fashion": VariantInventory,
+    "electronics": VariantInventory,
+}
 
 
 def test_every_sector_has_a_prompt() -> None:
@@ -104,13 +111,16 @@ def test_different_prompts_differ() -> None:
     assert a.copy != b.copy
 
 
-@pytest.mark.parametrize(("prompt", "lo", "hi"), [
-    ("Sweet Crumbs bakery, Pune, prices ₹50-500", 5_000, 50_000),
-    ("Curam – vegetables under 30 rupees", 1_000, 3_000),
-    ("Luxe Sarees, Kolkata, silk sarees from ₹2,500 to ₹9,000", 250_000, 900_000),
-    ("Byte Store, gadgets, Rs 500 to 3000", 50_000, 300_000),
-    ("Quick Clinic, Indore, consultations below ₹600", None, 60_000),
-])
+@pytest.mark.parametrize(
+    ("prompt", "lo", "hi"),
+    [
+        ("Sweet Crumbs bakery, Pune, prices ₹50-500", 5_000, 50_000),
+        ("Curam – vegetables under 30 rupees", 1_000, 3_000),
+        ("Luxe Sarees, Kolkata, silk sarees from ₹2,500 to ₹9,000", 250_000, 900_000),
+        ("Byte Store, gadgets, Rs 500 to 3000", 50_000, 300_000),
+        ("Quick Clinic, Indore, consultations below ₹600", None, 60_000),
+    ],
+)
 def test_prices_stay_in_the_prompts_range(prompt: str, lo: int | None, hi: int) -> None:
     brief = extract_brief(prompt)
     assert brief.price_range_stated

@@ -93,13 +93,17 @@ def assert_page_is_safe(path: str, page: Page) -> None:
             assert not name.lower().startswith("on"), f"{path}: event handler attribute {name}"
             if value and name in ("href", "src", "action", "content", "formaction"):
                 assert "javascript:" not in value.lower(), f"{path}: {name}={value}"
-        assert tag not in ("iframe", "object", "embed", "base", "form") or (tag == "form" and "action" not in attrs)
+        assert tag not in ("iframe", "object", "embed", "base", "form") or (
+            tag == "form" and "action" not in attrs
+        )
     for attrs, body in page.scripts:
         if attrs.get("type") == "application/ld+json":
             assert "src" not in attrs
             json.loads(body)
         else:
-            assert attrs.get("src", "").endswith("assets/app.js") and not body.strip(), f"{path}: stray script"
+            assert attrs.get("src", "").endswith("assets/app.js") and not body.strip(), (
+                f"{path}: stray script"
+            )
 
 
 def check_site(spec: SiteSpec, files: dict[str, bytes], base: str = BASE) -> None:
@@ -136,7 +140,10 @@ def check_site(spec: SiteSpec, files: dict[str, bytes], base: str = BASE) -> Non
             for offer in offers:
                 assert offer["@type"] == "Offer" and offer["priceCurrency"] == "INR"
                 assert isinstance(offer["price"], str) and offer["price"].count(".") == 1
-                assert offer["availability"] in ("https://schema.org/InStock", "https://schema.org/OutOfStock")
+                assert offer["availability"] in (
+                    "https://schema.org/InStock",
+                    "https://schema.org/OutOfStock",
+                )
             assert page.meta(property="og:type") == "product"
         if path.startswith("category/"):
             assert {"ItemList", "BreadcrumbList"} <= types
@@ -194,7 +201,9 @@ def test_hindi_first_store_has_lang_hi() -> None:
 
 def test_curam_home_page() -> None:
     spec = generate_offline(extract_brief(CURAM), store_id="sto_curam")
-    files = render_site(spec, BASE, "https://api.webdpro.in", razorpay_src="http://127.0.0.1:9300/checkout.js")
+    files = render_site(
+        spec, BASE, "https://api.webdpro.in", razorpay_src="http://127.0.0.1:9300/checkout.js"
+    )
     html = files["index.html"].decode()
     assert "Curam" in parse(files["index.html"]).title
     assert 'data-api-base="https://api.webdpro.in"' in html
@@ -225,28 +234,45 @@ def _poison(spec: SiteSpec) -> SiteSpec:
     evil = " ".join(EVIL)
     products = []
     for i, p in enumerate(spec.catalog.products):
-        products.append(msgspec.structs.replace(
-            p,
-            name=LText(en=f"{EVIL[i % len(EVIL)]} Tomato", hi=f"{EVIL[(i + 1) % len(EVIL)]} टमाटर"),
-            description=LText(en=evil, hi=evil),
-            unit="1 kg" + EVIL[i % len(EVIL)][:20],
-        ))
-    cats = [msgspec.structs.replace(c, name=LText(en=evil[:200], hi=evil[:200])) for c in spec.catalog.categories]
+        products.append(
+            msgspec.structs.replace(
+                p,
+                name=LText(en=f"{EVIL[i % len(EVIL)]} Tomato", hi=f"{EVIL[(i + 1) % len(EVIL)]} टमाटर"),
+                description=LText(en=evil, hi=evil),
+                unit="1 kg" + EVIL[i % len(EVIL)][:20],
+            )
+        )
+    cats = [
+        msgspec.structs.replace(c, name=LText(en=evil[:200], hi=evil[:200])) for c in spec.catalog.categories
+    ]
     copy = msgspec.structs.replace(
         spec.copy,
-        en=msgspec.structs.replace(spec.copy.en, tagline=evil[:120], about=evil, hero_heading=evil[:90],
-                                   seo_title=EVIL[1][:60], meta_description=evil[:160], cta=EVIL[0][:30]),
+        en=msgspec.structs.replace(
+            spec.copy.en,
+            tagline=evil[:120],
+            about=evil,
+            hero_heading=evil[:90],
+            seo_title=EVIL[1][:60],
+            meta_description=evil[:160],
+            cta=EVIL[0][:30],
+        ),
     )
     brief = msgspec.structs.replace(spec.brief, name=EVIL[1], city=EVIL[3])
     catalog = msgspec.structs.replace(spec.catalog, products=products, categories=cats)
-    return msgspec.structs.replace(spec, brief=brief, copy=copy, catalog=catalog, store_id='"><script>x</script>',
-                                   contact=Contact(address=evil[:200], city=EVIL[2], hours=EVIL[0][:80]))
+    return msgspec.structs.replace(
+        spec,
+        brief=brief,
+        copy=copy,
+        catalog=catalog,
+        store_id='"><script>x</script>',
+        contact=Contact(address=evil[:200], city=EVIL[2], hours=EVIL[0][:80]),
+    )
 
 
 @pytest.mark.parametrize("sector", ["grocery", "restaurant", "clinic", "fashion"])
 def test_injected_markup_never_reaches_a_page(sector: str) -> None:
     # the brief extractor is fed the attack directly (safety would refuse it first; the renderer must not care)
-    brief = extract_brief(f'{EVIL[1]} – {EVIL[0]} {SECTOR_PROMPTS[sector]} {EVIL[2]}')
+    brief = extract_brief(f"{EVIL[1]} – {EVIL[0]} {SECTOR_PROMPTS[sector]} {EVIL[2]}")
     spec = _poison(generate_offline(brief, store_id="sto_x"))
     files = render_site(spec, BASE)
     for path, data in files.items():
@@ -255,8 +281,10 @@ def test_injected_markup_never_reaches_a_page(sector: str) -> None:
             page = parse(data)
             assert_page_is_safe(path, page)
             scripts = [a for a, _ in page.scripts]
-            assert all(a.get("type") == "application/ld+json" or a.get("src", "").endswith("assets/app.js")
-                       for a in scripts), path
+            assert all(
+                a.get("type") == "application/ld+json" or a.get("src", "").endswith("assets/app.js")
+                for a in scripts
+            ), path
             assert sum(1 for a in scripts if "src" in a) == 1
             for ld in page.json_ld():
                 assert "<" not in json.dumps(ld, ensure_ascii=False).replace("\\u003c", "")
@@ -271,18 +299,29 @@ def test_injected_markup_never_reaches_a_page(sector: str) -> None:
 
 def test_invalid_spec_values_are_rejected_not_rendered() -> None:
     spec = generate_offline(extract_brief(CURAM))
-    bad_theme = msgspec.structs.replace(spec, theme=msgspec.structs.replace(spec.theme, brand="red;}</style>"))
+    bad_theme = msgspec.structs.replace(
+        spec, theme=msgspec.structs.replace(spec.theme, brand="red;}</style>")
+    )
     with pytest.raises(ValidationProblem):
         render_site(bad_theme, BASE)
     img = spec.images.images[1]
     bad_img = msgspec.structs.replace(img, url="javascript:alert(1)", svg=None)
-    bad = msgspec.structs.replace(spec, images=msgspec.structs.replace(
-        spec.images, images=[spec.images.images[0], bad_img, *spec.images.images[2:]]))
+    bad = msgspec.structs.replace(
+        spec,
+        images=msgspec.structs.replace(
+            spec.images, images=[spec.images.images[0], bad_img, *spec.images.images[2:]]
+        ),
+    )
     with pytest.raises(ValidationProblem):
         render_site(bad, BASE)
     p = spec.catalog.products[0]
-    bad_slug = msgspec.structs.replace(spec, catalog=msgspec.structs.replace(
-        spec.catalog, products=[msgspec.structs.replace(p, slug="../../etc/passwd"), *spec.catalog.products[1:]]))
+    bad_slug = msgspec.structs.replace(
+        spec,
+        catalog=msgspec.structs.replace(
+            spec.catalog,
+            products=[msgspec.structs.replace(p, slug="../../etc/passwd"), *spec.catalog.products[1:]],
+        ),
+    )
     with pytest.raises(ValidationProblem):
         render_site(bad_slug, BASE)
 

@@ -25,21 +25,45 @@ BRIEF = extract_brief(CURAM)
 
 
 def _products(n: int = 8) -> list[dict]:
-    names = ["Tomato", "Onion", "Potato", "Spinach", "Okra", "Carrot", "Cucumber", "Capsicum", "Peas", "Beans"]
-    return [{"name": names[i], "nameHi": "टमाटर", "price": 40 + i, "unit": "1 kg", "category": "Vegetables",
-             "description": "Fresh", "descriptionHi": "ताज़ा"} for i in range(n)]
+    names = [
+        "Tomato",
+        "Onion",
+        "Potato",
+        "Spinach",
+        "Okra",
+        "Carrot",
+        "Cucumber",
+        "Capsicum",
+        "Peas",
+        "Beans",
+    ]
+    return [
+        {
+            "name": names[i],
+            "nameHi": "टमाटर",
+            "price": 40 + i,
+            "unit": "1 kg",
+            "category": "Vegetables",
+            "description": "Fresh",
+            "descriptionHi": "ताज़ा",
+        }
+        for i in range(n)
+    ]
 
 
 # ---- JSON repair -------------------------------------------------------------------------------------------
-@pytest.mark.parametrize(("raw", "expected"), [
-    ('{"a": 1}', {"a": 1}),
-    ('```json\n{"a": 1}\n```', {"a": 1}),
-    ('Here you go!\n```\n{"a": [1, 2,],}\n```\nEnjoy', {"a": [1, 2]}),
-    ("{'a': 'b', 'c': True}", {"a": "b", "c": True}),
-    ('{"a": [1, 2, 3', {"a": [1, 2, 3]}),
-    ('Sure, the catalog is {"products": [{"name": "x", "price": 10}, {"name": "y"', None),
-    ('{"a": 1, // comment\n "b": 2}', {"a": 1, "b": 2}),
-])
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ('{"a": 1}', {"a": 1}),
+        ('```json\n{"a": 1}\n```', {"a": 1}),
+        ('Here you go!\n```\n{"a": [1, 2,],}\n```\nEnjoy', {"a": [1, 2]}),
+        ("{'a': 'b', 'c': True}", {"a": "b", "c": True}),
+        ('{"a": [1, 2, 3', {"a": [1, 2, 3]}),
+        ('Sure, the catalog is {"products": [{"name": "x", "price": 10}, {"name": "y"', None),
+        ('{"a": 1, // comment\n "b": 2}', {"a": 1, "b": 2}),
+    ],
+)
 def test_parse_model_json_repairs(raw: str, expected: dict | None) -> None:
     value, fixes = parse_model_json(raw)
     if expected is not None:
@@ -71,7 +95,9 @@ def test_plain_text_strips_markup_and_schemes() -> None:
 
 # ---- catalog -------------------------------------------------------------------------------------------
 def test_valid_catalog_passes_with_no_fixes_to_prices() -> None:
-    catalog, fixes = validate_catalog(json.dumps({"categories": ["Vegetables"], "products": _products()}), BRIEF)
+    catalog, fixes = validate_catalog(
+        json.dumps({"categories": ["Vegetables"], "products": _products()}), BRIEF
+    )
     assert len(catalog.products) == 8
     assert [p.price_paise for p in catalog.products] == [(40 + i) * 100 for i in range(8)]
     assert not [f for f in fixes if "price" in f]
@@ -165,9 +191,17 @@ def test_hopeless_catalog_raises_with_field_errors_for_the_retry() -> None:
 
 def test_variants_and_menus_are_shaped_per_sector() -> None:
     fashion = extract_brief("Pixel Wear — streetwear t-shirts and hoodies, Surat")
-    products = [{"name": f"Tee {i}", "price": 499, "variants": [
-        {"size": "M", "color": "Black", "stock": 5, "sku": "bad sku!"},
-        {"size": "L", "colour": "White", "stock": "7"}]} for i in range(8)]
+    products = [
+        {
+            "name": f"Tee {i}",
+            "price": 499,
+            "variants": [
+                {"size": "M", "color": "Black", "stock": 5, "sku": "bad sku!"},
+                {"size": "L", "colour": "White", "stock": "7"},
+            ],
+        }
+        for i in range(8)
+    ]
     products[0]["variants"] = []
     catalog, fixes = validate_catalog({"products": products}, fashion)
     assert all(isinstance(p.inventory, VariantInventory) for p in catalog.products)
@@ -196,9 +230,18 @@ def test_unsafe_model_catalog_is_refused() -> None:
 
 # ---- copy ----------------------------------------------------------------------------------------------
 def test_copy_is_clamped_and_completed() -> None:
-    raw = json.dumps({"en": {"tagline": "Fresh veg daily", "about": "<p>We sell veg</p>", "seoTitle": "x " * 50,
-                             "metaDescription": "y " * 120, "unknown": "z"},
-                      "hi": {"tagline": "Fresh (not Hindi)"}})
+    raw = json.dumps(
+        {
+            "en": {
+                "tagline": "Fresh veg daily",
+                "about": "<p>We sell veg</p>",
+                "seoTitle": "x " * 50,
+                "metaDescription": "y " * 120,
+                "unknown": "z",
+            },
+            "hi": {"tagline": "Fresh (not Hindi)"},
+        }
+    )
     copy, fixes = validate_copy(raw, BRIEF)
     assert copy.en.tagline == "Fresh veg daily" and copy.en.about == "We sell veg"
     assert len(copy.en.seo_title) <= 60 and len(copy.en.meta_description) <= 160
@@ -215,8 +258,10 @@ def test_copy_without_english_is_a_retry() -> None:
 
 # ---- brief ---------------------------------------------------------------------------------------------
 def test_model_brief_is_overlaid_on_the_rules() -> None:
-    raw = ('{"name": "Curam Fresh", "sector": "kirana", "city": "Bombay", "paymentMethods": ["cash", "upi"],'
-           ' "themeColor": "purple", "deliveryMode": "home delivery", "inventoryMode": "variants"}')
+    raw = (
+        '{"name": "Curam Fresh", "sector": "kirana", "city": "Bombay", "paymentMethods": ["cash", "upi"],'
+        ' "themeColor": "purple", "deliveryMode": "home delivery", "inventoryMode": "variants"}'
+    )
     brief, _ = validate_brief(raw, CURAM)
     assert brief.name == "Curam Fresh" and brief.sector == "grocery" and brief.city == "Mumbai"
     assert brief.inventory_mode == "stock"  # always derived from the sector, never trusted
@@ -226,7 +271,9 @@ def test_model_brief_is_overlaid_on_the_rules() -> None:
 
 
 def test_model_brief_garbage_falls_back() -> None:
-    brief, fixes = validate_brief('{"sector": "spaceships", "themeColor": "sparkly"}', "Sweet Crumbs bakery, Pune")
+    brief, fixes = validate_brief(
+        '{"sector": "spaceships", "themeColor": "sparkly"}', "Sweet Crumbs bakery, Pune"
+    )
     assert brief.sector == "bakery" and brief.name == "Sweet Crumbs Bakery"
     assert any(f.startswith("sector") for f in fixes)
     with pytest.raises(ValidationProblem):

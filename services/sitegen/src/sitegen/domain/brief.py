@@ -32,25 +32,30 @@ def _word_re(alts: str) -> re.Pattern[str]:
     return re.compile(_W + r"(?:" + alts + r")" + _E, re.IGNORECASE)
 
 
-_SECTOR_RES = {
-    sector: [(_word_re(p), w) for p, w in pats] for sector, pats in vocab.SECTOR_KEYWORDS.items()
-}
+_SECTOR_RES = {sector: [(_word_re(p), w) for p, w in pats] for sector, pats in vocab.SECTOR_KEYWORDS.items()}
 _CITY_RES = [
     (canonical, _word_re("|".join(re.escape(a).replace(r"\ ", r"\s+") for a in aliases)))
     for canonical, _hi, aliases in vocab.CITIES
 ]
-_COLOUR_ALT = "|".join(re.escape(c).replace(r"\ ", r"\s+") for c in sorted(vocab.COLOURS, key=len, reverse=True))
+_COLOUR_ALT = "|".join(
+    re.escape(c).replace(r"\ ", r"\s+") for c in sorted(vocab.COLOURS, key=len, reverse=True)
+)
 _COLOUR_WORD = _word_re(_COLOUR_ALT)
 _COLOUR_IN_CONTEXT = re.compile(
-    _W + rf"(?P<c1>{_COLOUR_ALT})(?:\s+(?:and|&|\+|aur)\s+(?:white|{_COLOUR_ALT}))?\s*(?:-\s*)?{vocab.COLOUR_CONTEXT}"
+    _W
+    + rf"(?P<c1>{_COLOUR_ALT})(?:\s+(?:and|&|\+|aur)\s+(?:white|{_COLOUR_ALT}))?\s*(?:-\s*)?{vocab.COLOUR_CONTEXT}"
     + _E
-    + rf"|{vocab.COLOUR_CONTEXT}\s*(?:is|:|-|=|of|in|should\s+be|ho|hona)?\s*(?P<c2>{_COLOUR_ALT})" + _E,
+    + rf"|{vocab.COLOUR_CONTEXT}\s*(?:is|:|-|=|of|in|should\s+be|ho|hona)?\s*(?P<c2>{_COLOUR_ALT})"
+    + _E,
     re.IGNORECASE,
 )
 _HEX = re.compile(r"#(?P<h>[0-9a-fA-F]{6}|[0-9a-fA-F]{3})\b")
 _PAYMENT_RES = [(_word_re(p), m) for p, m in vocab.PAYMENT_WORDS.items()]
 _ONLINE_NEAR_PAYMENT = re.compile(
-    r"(?:cash|upi|cod|cards?)\s*(?:[+/&,]|or|and|aur)\s*online" + _E + r"|" + _W
+    r"(?:cash|upi|cod|cards?)\s*(?:[+/&,]|or|and|aur)\s*online"
+    + _E
+    + r"|"
+    + _W
     + r"online\s*(?:[+/&,]|or|and|aur)\s*(?:cash|upi|cod|cards?)",
     re.IGNORECASE,
 )
@@ -77,7 +82,9 @@ _ABOVE = re.compile(
     rf"|(?P<c2>{_CUR})?\s*(?P<b>{_NUM})\s*(?P<c3>{_CUR})?\s*(?:se\s+upar|and\s+above|onwards|\+)",
     re.IGNORECASE,
 )
-_PRICE_WORDS = re.compile(r"\b(?:price|prices|priced|range|budget|daam|dam|keemat|kimat|rate|rates)\b|कीमत|दाम")
+_PRICE_WORDS = re.compile(
+    r"\b(?:price|prices|priced|range|budget|daam|dam|keemat|kimat|rate|rates)\b|कीमत|दाम"
+)
 
 _NAME_EXPLICIT = re.compile(
     r"(?:called|named|name\s+is|naam(?:\s+hai)?|store\s+name|shop\s+name|brand\s+name)\s*[:\-]?\s*"
@@ -85,15 +92,19 @@ _NAME_EXPLICIT = re.compile(
     r"(?=\s*(?:$|[,.;:|–—()]|\s-\s|\s(?:selling|sells|with|in|at|for|that|which|who|offering|serving|near|hai|he|and|aur)\b))",
     re.IGNORECASE,
 )
-_SEPARATORS = re.compile(r"\s*[–—|]\s*|\s+-\s+|\s*(?:[;\n]|(?<!\d),|,(?!\d))\s*|:\s+|(?<![DdMmSs]r)(?<![Ss]t)(?<![Mm]rs)\.\s+")
+_SEPARATORS = re.compile(
+    r"\s*[–—|]\s*|\s+-\s+|\s*(?:[;\n]|(?<!\d),|,(?!\d))\s*|:\s+|(?<![DdMmSs]r)(?<![Ss]t)(?<![Mm]rs)\.\s+"
+)
 _DESCRIPTOR_START = re.compile(
     r"^(?:i|i'm|im|a|an|the|my|we|our|create|make|build|need|want|please|hi|hello|mera|meri|mere|hamara|"
     r"hamari|ek|store|shop|website|online|new|start|setup|set\s+up)\b",
     re.IGNORECASE,
 )
 _TRAILING_PLACE = re.compile(r"\s+(?:in|at|from|near|,)\s+.*$", re.IGNORECASE)
-_ADJ = r"(?:fresh|organic|homemade|home[-\s]made|handmade|eggless|pure|daily|premium|local|veg|vegan|healthy|" \
-       r"traditional|designer|branded|kids|men'?s|women'?s|ethnic|bridal|herbal|ayurvedic)"
+_ADJ = (
+    r"(?:fresh|organic|homemade|home[-\s]made|handmade|eggless|pure|daily|premium|local|veg|vegan|healthy|"
+    r"traditional|designer|branded|kids|men'?s|women'?s|ethnic|bridal|herbal|ayurvedic)"
+)
 _FILLER = re.compile(
     r"\b(?:i|we|want|need|a|an|the|my|our|store|shop|website|site|online|for|with|and|in|at|of|selling|sell|sells|"
     r"offering|serving|theme|colou?r|based|located|called|named|also|all|types|type|kinds|variety|quality|"
@@ -226,8 +237,11 @@ def detect_languages(text: str) -> list[str]:
     dev = sum(1 for ch in letters if "\u0900" <= ch <= "\u097f")
     if letters and dev / len(letters) > 0.5:
         return ["hi", "en"]
-    if re.search(r"\b(?:only\s+hindi|hindi\s+only|hindi\s+(?:me|mein|first)|in\s+hindi(?!\s+(?:and|&|\+)))\b",
-                 text, re.IGNORECASE) or re.search(r"हिंदी\s+में|हिन्दी\s+में", text):
+    if re.search(
+        r"\b(?:only\s+hindi|hindi\s+only|hindi\s+(?:me|mein|first)|in\s+hindi(?!\s+(?:and|&|\+)))\b",
+        text,
+        re.IGNORECASE,
+    ) or re.search(r"हिंदी\s+में|हिन्दी\s+में", text):
         return ["hi", "en"]
     if dev or re.search(r"\b(?:hindi|bilingual)\b|हिंदी|हिन्दी", text, re.IGNORECASE):
         return ["en", "hi"]
@@ -238,8 +252,14 @@ def detect_languages(text: str) -> list[str]:
 def _to_paise(raw: str) -> int | None:
     s = raw.lower().replace(",", "").strip()
     mult = Decimal(1)
-    for suffix, m in (("thousand", 1000), ("hazaar", 1000), ("hazar", 1000), ("lakh", 100_000),
-                      ("lac", 100_000), ("k", 1000)):
+    for suffix, m in (
+        ("thousand", 1000),
+        ("hazaar", 1000),
+        ("hazar", 1000),
+        ("lakh", 100_000),
+        ("lac", 100_000),
+        ("k", 1000),
+    ):
         if s.endswith(suffix):
             s, mult = s[: -len(suffix)].strip(), Decimal(m)
             break
@@ -385,7 +405,9 @@ def detect_products(text: str, name: str, location: str | None = None) -> list[s
             for rx, _w in pats:
                 rest = rx.sub(" ", rest)
         rest = _FILLER.sub(" ", rest)
-        rest = re.sub(r"\b(?:hindi|english|bilingual|language|website)\b|[^\w\s'-]", " ", rest, flags=re.IGNORECASE)
+        rest = re.sub(
+            r"\b(?:hindi|english|bilingual|language|website)\b|[^\w\s'-]", " ", rest, flags=re.IGNORECASE
+        )
         rest = re.sub(r"\s+", " ", rest).strip(" -'")
         if re.search(r"[a-zA-Z\u0900-\u097F]{3,}", rest) and len(rest.split()) <= 4:
             add(rest.lower())

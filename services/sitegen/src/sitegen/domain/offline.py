@@ -180,13 +180,26 @@ def offline_copy(brief: Brief, seed: int | None = None) -> Copy:
         [f"{brief.name}: {tag_en}.", f"{label_en}{' in ' + city if city else ''}.", del_en, pay_en], 160
     )
     meta_hi = _sentences(
-        [f"{brief.name}: {tag_hi}।", f"{prof.label_hi}{' – ' + city_hi if city_hi else ''}।", del_hi, pay_hi], 160
+        [f"{brief.name}: {tag_hi}।", f"{prof.label_hi}{' – ' + city_hi if city_hi else ''}।", del_hi, pay_hi],
+        160,
     )
     return Copy(
-        en=LocalCopy(tagline=tag_en, about=about_en, seo_title=seo_en, meta_description=meta_en,
-                     hero_heading=clamp_text(hero_en, 90), cta=t.cta[0]),
-        hi=LocalCopy(tagline=tag_hi, about=about_hi, seo_title=seo_hi, meta_description=meta_hi,
-                     hero_heading=clamp_text(hero_hi, 90), cta=t.cta[1]),
+        en=LocalCopy(
+            tagline=tag_en,
+            about=about_en,
+            seo_title=seo_en,
+            meta_description=meta_en,
+            hero_heading=clamp_text(hero_en, 90),
+            cta=t.cta[0],
+        ),
+        hi=LocalCopy(
+            tagline=tag_hi,
+            about=about_hi,
+            seo_title=seo_hi,
+            meta_description=meta_hi,
+            hero_heading=clamp_text(hero_hi, 90),
+            cta=t.cta[1],
+        ),
     )
 
 
@@ -202,7 +215,7 @@ def _sentences(parts: list[str], limit: int) -> str:
 
 
 def _focus_phrase(brief: Brief) -> str | None:
-    """"Fresh Vegetables" when the merchant named what they sell; only short plain phrases of 2+ words."""
+    """ "Fresh Vegetables" when the merchant named what they sell; only short plain phrases of 2+ words."""
     for p in brief.products[:1]:
         if re.fullmatch(r"[A-Za-z][A-Za-z'&-]+(?: [A-Za-z'&-]+){1,3}", p) and len(p) <= 30:
             return " ".join(w[:1].upper() + w[1:] for w in p.split())
@@ -303,12 +316,19 @@ def _inventory(brief: Brief, p: ProductT, rng: random.Random, pid: str, price: i
         threshold = max(3, qty // 8)
         return StockInventory(stock_qty=qty, low_stock_threshold=threshold, reorder_qty=threshold * 4)
     if mode == "menu":
-        return MenuInventory(available=True, veg=bool(p.extra.get("veg", True)), prep_minutes=int(p.extra.get("prep", 20)))
+        return MenuInventory(
+            available=True, veg=bool(p.extra.get("veg", True)), prep_minutes=int(p.extra.get("prep", 20))
+        )
     if mode == "slots":
         minutes = int(re.match(r"\d+", p.unit).group(0)) if re.match(r"\d+", p.unit) else 30  # type: ignore[union-attr]
         opens, closes, days = _hours(brief.sector)
-        return SlotInventory(duration_minutes=minutes, capacity_per_slot=1 if brief.sector == "clinic" else 2,
-                             opens=opens, closes=closes, days=days)  # type: ignore[arg-type]
+        return SlotInventory(
+            duration_minutes=minutes,
+            capacity_per_slot=1 if brief.sector == "clinic" else 2,
+            opens=opens,
+            closes=closes,
+            days=days,
+        )  # type: ignore[arg-type]
     sizes = list(p.extra.get("sizes") or ["Standard"])
     colours = list(p.extra.get("colours") or [None])
     size_rupees = p.extra.get("size_rupees")
@@ -323,14 +343,16 @@ def _inventory(brief: Brief, p: ProductT, rng: random.Random, pid: str, price: i
             sku_parts = [base_sku, re.sub(r"[^A-Z0-9]+", "", str(size).upper())[:8] or "STD"]
             if colour:
                 sku_parts.append(re.sub(r"[^A-Z0-9]+", "", colour.upper())[:4])
-            variants.append(Variant(
-                id=stable_id("var", pid, size, colour),
-                sku="-".join(sku_parts)[:48],
-                size=str(size)[:20],
-                colour=colour,
-                price_paise=vprice,
-                stock_qty=rng.randint(2, 25),
-            ))
+            variants.append(
+                Variant(
+                    id=stable_id("var", pid, size, colour),
+                    sku="-".join(sku_parts)[:48],
+                    size=str(size)[:20],
+                    colour=colour,
+                    price_paise=vprice,
+                    stock_qty=rng.randint(2, 25),
+                )
+            )
     return VariantInventory(variants=variants[:24])
 
 
@@ -354,7 +376,11 @@ def offline_catalog(brief: Brief, seed: int | None = None) -> Catalog:
     cat_ids = {c.key: stable_id("cat", seed, c.key) for c in used_cats}
     taken: set[str] = set()
     categories = [
-        Category(id=cat_ids[c.key], slug=unique_slug(slugify(c.en, "category"), taken), name=LText(en=c.en, hi=c.hi))
+        Category(
+            id=cat_ids[c.key],
+            slug=unique_slug(slugify(c.en, "category"), taken),
+            name=LText(en=c.en, hi=c.hi),
+        )
         for c in used_cats
     ]
     cat_by_key = {c.key: c for c in t.categories}
@@ -370,19 +396,23 @@ def offline_catalog(brief: Brief, seed: int | None = None) -> Catalog:
         if brief.inventory_mode in ("stock", "variants") and rng.random() < 0.3:
             mrp_candidate = nice_price(int(price * rng.uniform(1.1, 1.25)), rng)
             mrp = mrp_candidate if price < mrp_candidate <= 10_000_000 else None
-        products.append(Product(
-            id=pid,
-            slug=unique_slug(slugify(p.en, "product"), ptaken),
-            name=LText(en=p.en, hi=p.hi),
-            description=LText(en=ct.desc_en[i].format(n=p.en, u=unit), hi=ct.desc_hi[i].format(h=p.hi, u=unit)),
-            price_paise=price,
-            mrp_paise=mrp,
-            unit=unit,
-            category_id=cat_ids[p.cat],
-            image_prompt=_image_prompt(brief, p.en, unit),
-            image_id=stable_id("img", pid),
-            inventory=_inventory(brief, p, rng, pid, price),
-        ))
+        products.append(
+            Product(
+                id=pid,
+                slug=unique_slug(slugify(p.en, "product"), ptaken),
+                name=LText(en=p.en, hi=p.hi),
+                description=LText(
+                    en=ct.desc_en[i].format(n=p.en, u=unit), hi=ct.desc_hi[i].format(h=p.hi, u=unit)
+                ),
+                price_paise=price,
+                mrp_paise=mrp,
+                unit=unit,
+                category_id=cat_ids[p.cat],
+                image_prompt=_image_prompt(brief, p.en, unit),
+                image_id=stable_id("img", pid),
+                inventory=_inventory(brief, p, rng, pid, price),
+            )
+        )
     return Catalog(inventory_mode=brief.inventory_mode, categories=categories, products=products)
 
 
@@ -400,33 +430,44 @@ def hero_prompt(brief: Brief) -> str:
     prof = vocab.SECTOR_PROFILES[brief.sector]
     where = f" in {brief.city}" if brief.city else ""
     things = ", ".join(brief.products[:3]) or prof.label_en
-    return clamp_text(f"Inviting wide banner photo of an Indian {prof.label_en}{where}: {things}; "
-                      f"{SECTORS[brief.sector].image_style}; space for a headline, no text", 400)
+    return clamp_text(
+        f"Inviting wide banner photo of an Indian {prof.label_en}{where}: {things}; "
+        f"{SECTORS[brief.sector].image_style}; space for a headline, no text",
+        400,
+    )
 
 
-def offline_images(brief: Brief, catalog: Catalog, theme: Theme | None = None, seed: int | None = None) -> ImageSet:
+def offline_images(
+    brief: Brief, catalog: Catalog, theme: Theme | None = None, seed: int | None = None
+) -> ImageSet:
     """SVG art for the hero and every product (works for any catalog, model-made or ours)."""
     theme = theme or build_theme(brief)
     colours = (theme.brand, theme.brand_dark, theme.brand_light, theme.accent)
-    images = [Image(
-        id=hero_image_id(brief, seed),
-        kind="hero",
-        prompt=hero_prompt(brief),
-        alt=LText(en=f"{brief.name} – {vocab.SECTOR_PROFILES[brief.sector].label_en}",
-                  hi=f"{brief.name} – {vocab.SECTOR_PROFILES[brief.sector].label_hi}"),
-        svg=art.hero_svg(brief.name, brief.name, brief.sector, *colours),
-        width=1200,
-        height=600,
-    )]
+    images = [
+        Image(
+            id=hero_image_id(brief, seed),
+            kind="hero",
+            prompt=hero_prompt(brief),
+            alt=LText(
+                en=f"{brief.name} – {vocab.SECTOR_PROFILES[brief.sector].label_en}",
+                hi=f"{brief.name} – {vocab.SECTOR_PROFILES[brief.sector].label_hi}",
+            ),
+            svg=art.hero_svg(brief.name, brief.name, brief.sector, *colours),
+            width=1200,
+            height=600,
+        )
+    ]
     for p in catalog.products:
-        images.append(Image(
-            id=p.image_id or stable_id("img", p.id),
-            kind="product",
-            product_id=p.id,
-            prompt=p.image_prompt or _image_prompt(brief, p.name.en, p.unit),
-            alt=LText(en=f"{p.name.en} – {p.unit}", hi=f"{p.name.hi} – {p.unit}"),
-            svg=art.product_svg(p.id, p.name.en, brief.sector, *colours),
-        ))
+        images.append(
+            Image(
+                id=p.image_id or stable_id("img", p.id),
+                kind="product",
+                product_id=p.id,
+                prompt=p.image_prompt or _image_prompt(brief, p.name.en, p.unit),
+                alt=LText(en=f"{p.name.en} – {p.unit}", hi=f"{p.name.hi} – {p.unit}"),
+                svg=art.product_svg(p.id, p.name.en, brief.sector, *colours),
+            )
+        )
     return ImageSet(images=images)
 
 
@@ -448,11 +489,15 @@ def assemble_site(
     # every product points at an image that exists
     known = {i.id for i in images.images}
     products = [
-        p if p.image_id in known else _with_image(p, next((i.id for i in images.images if i.product_id == p.id), None))
+        p
+        if p.image_id in known
+        else _with_image(p, next((i.id for i in images.images if i.product_id == p.id), None))
         for p in catalog.products
     ]
     if products != catalog.products:
-        catalog = Catalog(inventory_mode=catalog.inventory_mode, categories=catalog.categories, products=products)
+        catalog = Catalog(
+            inventory_mode=catalog.inventory_mode, categories=catalog.categories, products=products
+        )
     return SiteSpec(
         store_id=store_id,
         seed=seed,
@@ -462,7 +507,8 @@ def assemble_site(
         catalog=catalog,
         images=images,
         theme=theme or build_theme(brief),
-        contact=contact or Contact(address=brief.location, city=brief.city, hours=SECTORS[brief.sector].hours),
+        contact=contact
+        or Contact(address=brief.location, city=brief.city, hours=SECTORS[brief.sector].hours),
         hero_image_id=hero,
     )
 

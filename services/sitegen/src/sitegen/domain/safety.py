@@ -346,8 +346,25 @@ def find_refusal(text: str, *, categories: Iterable[str] | None = None) -> Refus
 # ---- invalid prompts ---------------------------------------------------------------------------------------
 _DEVANAGARI = re.compile(r"[\u0900-\u097F]")
 _LATIN_WORD = re.compile(r"[A-Za-z]+")
-_KEYBOARD_RUNS = ("qwert", "werty", "asdf", "sdfg", "dfgh", "fghj", "ghjk", "hjkl", "zxcv", "xcvb", "cvbn", "vbnm",
-                  "uiop", "yuio", "poiu", "lkjh", "mnbv")
+_KEYBOARD_RUNS = (
+    "qwert",
+    "werty",
+    "asdf",
+    "sdfg",
+    "dfgh",
+    "fghj",
+    "ghjk",
+    "hjkl",
+    "zxcv",
+    "xcvb",
+    "cvbn",
+    "vbnm",
+    "uiop",
+    "yuio",
+    "poiu",
+    "lkjh",
+    "mnbv",
+)
 _VOWELS = set("aeiouy")
 
 
@@ -392,7 +409,9 @@ def invalid(detail: str) -> Problem:
 def check_prompt(prompt: str | None) -> str:
     """Validate and screen a merchant's prompt. Returns the normalised prompt; raises `Problem` otherwise."""
     if prompt is None or not isinstance(prompt, str) or not prompt.strip():
-        raise invalid("Describe your store in one sentence, e.g. 'Curam – fresh vegetables, Mumbai, cash + UPI'")
+        raise invalid(
+            "Describe your store in one sentence, e.g. 'Curam – fresh vegetables, Mumbai, cash + UPI'"
+        )
     if len(prompt) > MAX_PROMPT_CHARS:
         raise invalid(f"The prompt is {len(prompt)} characters; the limit is {MAX_PROMPT_CHARS}")
     text = normalise(prompt)

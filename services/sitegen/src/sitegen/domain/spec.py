@@ -220,7 +220,9 @@ class Theme(Base, kw_only=True):
 
 class Contact(Base, kw_only=True):
     phone: Annotated[str, Meta(pattern=r"^\+?[0-9 ]{8,16}$")] | None = None
-    email: Annotated[str, Meta(pattern=r"^[^@\s<>\"']+@[^@\s<>\"']+\.[a-z]{2,}$", max_length=120)] | None = None
+    email: Annotated[str, Meta(pattern=r"^[^@\s<>\"']+@[^@\s<>\"']+\.[a-z]{2,}$", max_length=120)] | None = (
+        None
+    )
     address: Annotated[str, Meta(max_length=200)] | None = None
     city: str | None = None
     hours: Annotated[str, Meta(max_length=80)] | None = None

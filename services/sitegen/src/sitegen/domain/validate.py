@@ -78,15 +78,19 @@ class Fixes(list[str]):
         self.append(f"{field}: {message}")
 
 
-def invalid(errors: list[FieldError], detail: str = "The model's answer does not match the schema") -> ValidationProblem:
+def invalid(
+    errors: list[FieldError], detail: str = "The model's answer does not match the schema"
+) -> ValidationProblem:
     return ValidationProblem(detail, code=INVALID, errors=errors)
 
 
 def feedback_for(problem: ValidationProblem) -> str:
     """A message to send back to the model on retry."""
     lines = [f"- {e.field}: {e.message}" for e in problem.errors] or [f"- {problem.detail}"]
-    return ("Your previous answer could not be used. Fix these problems and answer again with JSON only, "
-            "no markdown, no comments:\n" + "\n".join(lines))
+    return (
+        "Your previous answer could not be used. Fix these problems and answer again with JSON only, "
+        "no markdown, no comments:\n" + "\n".join(lines)
+    )
 
 
 # ---- JSON ------------------------------------------------------------------------------------------------
@@ -169,7 +173,7 @@ def _unwrap(obj: Any, *names: str) -> Any:
     """{"copy": {...}} / {"data": {...}} → {...}"""
     for _ in range(3):
         if isinstance(obj, dict) and len(obj) == 1:
-            (k, v), = obj.items()
+            ((k, v),) = obj.items()
             if k in (*names, "data", "result", "output", "response", "answer") and isinstance(v, dict | list):
                 obj = v
                 continue
@@ -184,7 +188,9 @@ def _first(d: dict, *keys: str) -> Any:
     return None
 
 
-_MONEY = re.compile(r"^\s*(?:₹|rs\.?|inr)?\s*(?P<n>\d[\d,]*(?:\.\d+)?)\s*(?:/-|rupees?|rs|inr|₹)?\s*$", re.IGNORECASE)
+_MONEY = re.compile(
+    r"^\s*(?:₹|rs\.?|inr)?\s*(?P<n>\d[\d,]*(?:\.\d+)?)\s*(?:/-|rupees?|rs|inr|₹)?\s*$", re.IGNORECASE
+)
 
 
 def _rupees_to_paise(value: Any) -> int | None:
@@ -219,35 +225,74 @@ def _int(value: Any) -> int | None:
     return None
 
 
-def _ltext(value: Any, hi_value: Any, limit: int, field: str, fixes: Fixes, fallback_hi: str | None = None) -> LText:
+def _ltext(
+    value: Any, hi_value: Any, limit: int, field: str, fixes: Fixes, fallback_hi: str | None = None
+) -> LText:
     if isinstance(value, dict):
         en = plain_text(_first(value, "en", "english"), limit)
         hi = plain_text(_first(value, "hi", "hindi"), limit) or plain_text(hi_value, limit)
     else:
         en, hi = plain_text(value, limit), plain_text(hi_value, limit)
     if not hi or not _DEVANAGARI.search(hi):
-        fixes.add(f"{field}.hi", "missing or not in Devanagari; " + ("used the template" if fallback_hi else
-                                                                     "used the English text"))
+        fixes.add(
+            f"{field}.hi",
+            "missing or not in Devanagari; "
+            + ("used the template" if fallback_hi else "used the English text"),
+        )
         hi = fallback_hi or en
     return LText(en=en, hi=hi)
 
 
 # ---- brief -----------------------------------------------------------------------------------------------
 _SECTOR_SYNONYMS = {
-    "kirana": "grocery", "supermarket": "grocery", "vegetables": "grocery", "groceries": "grocery",
-    "food": "restaurant", "cafe": "restaurant", "cloud_kitchen": "restaurant", "dhaba": "restaurant",
-    "sweets": "bakery", "sweet_shop": "bakery", "cakes": "bakery", "confectionery": "bakery",
-    "doctor": "clinic", "dental": "clinic", "hospital": "clinic", "healthcare": "clinic",
-    "medical": "pharmacy", "chemist": "pharmacy", "medical_store": "pharmacy", "drugstore": "pharmacy",
-    "online_brand": "fashion", "clothing": "fashion", "apparel": "fashion", "boutique": "fashion",
-    "gadgets": "electronics", "mobile": "electronics", "mobiles": "electronics",
-    "beauty": "salon", "parlour": "salon", "parlor": "salon", "spa": "salon", "barber": "salon",
+    "kirana": "grocery",
+    "supermarket": "grocery",
+    "vegetables": "grocery",
+    "groceries": "grocery",
+    "food": "restaurant",
+    "cafe": "restaurant",
+    "cloud_kitchen": "restaurant",
+    "dhaba": "restaurant",
+    "sweets": "bakery",
+    "sweet_shop": "bakery",
+    "cakes": "bakery",
+    "confectionery": "bakery",
+    "doctor": "clinic",
+    "dental": "clinic",
+    "hospital": "clinic",
+    "healthcare": "clinic",
+    "medical": "pharmacy",
+    "chemist": "pharmacy",
+    "medical_store": "pharmacy",
+    "drugstore": "pharmacy",
+    "online_brand": "fashion",
+    "clothing": "fashion",
+    "apparel": "fashion",
+    "boutique": "fashion",
+    "gadgets": "electronics",
+    "mobile": "electronics",
+    "mobiles": "electronics",
+    "beauty": "salon",
+    "parlour": "salon",
+    "parlor": "salon",
+    "spa": "salon",
+    "barber": "salon",
 }
 _DELIVERY_SYNONYMS = {
-    "local_delivery": "local_delivery", "delivery": "local_delivery", "home_delivery": "local_delivery",
-    "local": "local_delivery", "pickup": "pickup", "takeaway": "pickup", "store_pickup": "pickup",
-    "delivery_and_pickup": "delivery_and_pickup", "both": "delivery_and_pickup", "shipping": "shipping",
-    "pan_india": "shipping", "courier": "shipping", "in_store": "in_store", "appointment": "in_store",
+    "local_delivery": "local_delivery",
+    "delivery": "local_delivery",
+    "home_delivery": "local_delivery",
+    "local": "local_delivery",
+    "pickup": "pickup",
+    "takeaway": "pickup",
+    "store_pickup": "pickup",
+    "delivery_and_pickup": "delivery_and_pickup",
+    "both": "delivery_and_pickup",
+    "shipping": "shipping",
+    "pan_india": "shipping",
+    "courier": "shipping",
+    "in_store": "in_store",
+    "appointment": "in_store",
     "walk_in": "in_store",
 }
 
@@ -288,12 +333,18 @@ def validate_brief(raw: Any, prompt: str) -> tuple[Brief, list[str]]:
         out["location"] = loc
     prods = _first(d, "products", "products_mentioned", "items", "services")
     if isinstance(prods, list):
-        items = [plain_text(p if isinstance(p, str) else (p or {}).get("name") if isinstance(p, dict) else "", 60)
-                 for p in prods]
+        items = [
+            plain_text(p if isinstance(p, str) else (p or {}).get("name") if isinstance(p, dict) else "", 60)
+            for p in prods
+        ]
         out["products"] = [p for p in items if p][:20] or base.products
 
-    lo = _int(_first(d, "price_min_paise")) or _rupees_to_paise(_first(d, "price_min", "min_price", "price_min_inr"))
-    hi = _int(_first(d, "price_max_paise")) or _rupees_to_paise(_first(d, "price_max", "max_price", "price_max_inr"))
+    lo = _int(_first(d, "price_min_paise")) or _rupees_to_paise(
+        _first(d, "price_min", "min_price", "price_min_inr")
+    )
+    hi = _int(_first(d, "price_max_paise")) or _rupees_to_paise(
+        _first(d, "price_max", "max_price", "price_max_inr")
+    )
     pr = d.get("price_range")
     if isinstance(pr, dict):
         lo = lo or _rupees_to_paise(_first(pr, "min", "min_inr")) or _int(pr.get("min_paise"))
@@ -317,7 +368,9 @@ def validate_brief(raw: Any, prompt: str) -> tuple[Brief, list[str]]:
     if isinstance(langs, list):
         norm = []
         for lang in langs:
-            code = {"english": "en", "hindi": "hi"}.get(str(lang).strip().lower(), str(lang).strip().lower()[:2])
+            code = {"english": "en", "hindi": "hi"}.get(
+                str(lang).strip().lower(), str(lang).strip().lower()[:2]
+            )
             if code in ("en", "hi") and code not in norm:
                 norm.append(code)
         if norm:
@@ -366,8 +419,14 @@ def validate_brief(raw: Any, prompt: str) -> tuple[Brief, list[str]]:
 
 
 # ---- copy ------------------------------------------------------------------------------------------------
-_COPY_LIMITS = {"tagline": 120, "about": 1500, "seo_title": 60, "meta_description": 160, "hero_heading": 90,
-                "cta": 30}
+_COPY_LIMITS = {
+    "tagline": 120,
+    "about": 1500,
+    "seo_title": 60,
+    "meta_description": 160,
+    "hero_heading": 90,
+    "cta": 30,
+}
 _COPY_ALIASES = {
     "tagline": ("tagline", "slogan"),
     "about": ("about", "about_us", "description", "about_text"),
@@ -383,7 +442,7 @@ def validate_copy(raw: Any, brief: Brief, seed: int | None = None) -> tuple[Copy
     fixes = Fixes(parse_fixes)
     d = _unwrap(_norm_keys(value), "copy", "seo", "content")
     if not isinstance(d, dict):
-        raise invalid([FieldError("$", "expected a JSON object {\"en\": {...}, \"hi\": {...}}")])
+        raise invalid([FieldError("$", 'expected a JSON object {"en": {...}, "hi": {...}}')])
     en_src = d.get("en") or d.get("english")
     hi_src = d.get("hi") or d.get("hindi")
     if not isinstance(en_src, dict):
@@ -456,7 +515,9 @@ def _price(brief: Brief, p: dict, field: str, fixes: Fixes, key: str) -> int:
                 fixes.add(field, "looked like paise given as rupees; divided by 100")
     if paise is None:
         filled = range_price(brief, key)
-        given = _first(p, "price_paise", "price", "price_inr", "price_rupees", "selling_price", "rate", "amount")
+        given = _first(
+            p, "price_paise", "price", "price_inr", "price_rupees", "selling_price", "rate", "amount"
+        )
         what = "missing" if given is None else f"not a positive amount ({str(given)[:20]!r})"
         fixes.add(field, f"{what}; filled ₹{filled // 100} from the range")
         return filled
@@ -496,7 +557,9 @@ def _minutes(value: Any, default: int) -> int:
     return default
 
 
-def _inventory(brief: Brief, p: dict, pid: str, price: int, field: str, fixes: Fixes) -> tuple[Inventory, str | None]:
+def _inventory(
+    brief: Brief, p: dict, pid: str, price: int, field: str, fixes: Fixes
+) -> tuple[Inventory, str | None]:
     """(inventory, unit override)."""
     mode = brief.inventory_mode
     inv = p.get("inventory") if isinstance(p.get("inventory"), dict) else {}
@@ -505,7 +568,9 @@ def _inventory(brief: Brief, p: dict, pid: str, price: int, field: str, fixes: F
         qty = _int(_first(src, "stock_qty", "stock", "quantity", "qty", "inventory_count"))
         if qty is None or not 0 <= qty <= 100_000:
             qty = 50
-        return StockInventory(stock_qty=qty, low_stock_threshold=max(3, qty // 8), reorder_qty=max(3, qty // 8) * 4), None
+        return StockInventory(
+            stock_qty=qty, low_stock_threshold=max(3, qty // 8), reorder_qty=max(3, qty // 8) * 4
+        ), None
     if mode == "menu":
         veg_raw = _first(src, "veg", "is_veg", "vegetarian", "type", "diet")
         return MenuInventory(
@@ -515,8 +580,12 @@ def _inventory(brief: Brief, p: dict, pid: str, price: int, field: str, fixes: F
         ), None
     if mode == "slots":
         minutes = _minutes(_first(src, "duration_minutes", "duration", "time", "unit"), 30)
-        return SlotInventory(duration_minutes=minutes, capacity_per_slot=1 if brief.sector == "clinic" else 2,
-                             opens="10:00", closes="20:00" if brief.sector == "salon" else "19:00"), f"{minutes} min"
+        return SlotInventory(
+            duration_minutes=minutes,
+            capacity_per_slot=1 if brief.sector == "clinic" else 2,
+            opens="10:00",
+            closes="20:00" if brief.sector == "salon" else "19:00",
+        ), f"{minutes} min"
     raw_variants = _first(src, "variants", "skus", "options")
     variants: list[Variant] = []
     base = re.sub(r"[^A-Z0-9]", "", slugify(str(p.get("name") or "item")).upper())[:10] or "ITEM"
@@ -528,25 +597,43 @@ def _inventory(brief: Brief, p: dict, pid: str, price: int, field: str, fixes: F
         colour = plain_text(_first(v, "colour", "color", "shade"), 30) or None
         sku = re.sub(r"[^A-Z0-9-]", "", str(v.get("sku") or "").upper())[:48]
         if not re.fullmatch(r"[A-Z0-9][A-Z0-9-]{1,47}", sku) or sku in seen:
-            sku = "-".join(x for x in (base, re.sub(r"[^A-Z0-9]", "", (size or "").upper())[:8],
-                                       re.sub(r"[^A-Z0-9]", "", (colour or "").upper())[:4], str(i + 1)) if x)
+            sku = "-".join(
+                x
+                for x in (
+                    base,
+                    re.sub(r"[^A-Z0-9]", "", (size or "").upper())[:8],
+                    re.sub(r"[^A-Z0-9]", "", (colour or "").upper())[:4],
+                    str(i + 1),
+                )
+                if x
+            )
         seen.add(sku)
         vprice = _rupees_to_paise(_first(v, "price", "price_inr")) or _int(v.get("price_paise"))
         if vprice is not None and not 100 <= vprice <= MAX_PRICE_PAISE:
             vprice = None
         stock = _int(_first(v, "stock_qty", "stock", "quantity"))
-        variants.append(Variant(id=stable_id("var", pid, i, size, colour), sku=sku, size=size, colour=colour,
-                                price_paise=vprice, stock_qty=stock if stock is not None and 0 <= stock <= 100_000 else 10))
+        variants.append(
+            Variant(
+                id=stable_id("var", pid, i, size, colour),
+                sku=sku,
+                size=size,
+                colour=colour,
+                price_paise=vprice,
+                stock_qty=stock if stock is not None and 0 <= stock <= 100_000 else 10,
+            )
+        )
         if len(variants) == 24:
             break
     if not variants:
         fixes.add(f"{field}.variants", "missing; added one standard variant")
-        variants = [Variant(id=stable_id("var", pid, "std"), sku=f"{base}-STD", size="Standard", stock_qty=10)]
+        variants = [
+            Variant(id=stable_id("var", pid, "std"), sku=f"{base}-STD", size="Standard", stock_qty=10)
+        ]
     return VariantInventory(variants=variants), None
 
 
 def _name_key(name: str) -> str:
-    """"Tomatoes (Desi)" and "tomato" are the same product."""
+    """ "Tomatoes (Desi)" and "tomato" are the same product."""
     words = re.sub(r"\(.*?\)", " ", name.lower()).split()
     return " ".join(re.sub(r"(?:es|s)$", "", w) if len(w) > 3 else w for w in words)
 
@@ -562,7 +649,7 @@ def validate_catalog(raw: Any, brief: Brief, seed: int | None = None) -> tuple[C
     if isinstance(d, list):
         d = {"products": d}
     if not isinstance(d, dict):
-        raise invalid([FieldError("$", "expected {\"categories\": [...], \"products\": [...]}")])
+        raise invalid([FieldError("$", 'expected {"categories": [...], "products": [...]}')])
     raw_products = _first(d, "products", "items", "menu", "services", "catalog")
     if not isinstance(raw_products, list) or not raw_products:
         raise invalid([FieldError("products", "required: a non-empty array of products")])
@@ -581,8 +668,11 @@ def validate_catalog(raw: Any, brief: Brief, seed: int | None = None) -> tuple[C
         hi = plain_text(hi_src, 60)
         if not _DEVANAGARI.search(hi):
             hi = en
-        c = Category(id=stable_id("cat", seed, key), slug=unique_slug(slugify(en, "category"), ctaken),
-                     name=LText(en=en, hi=hi))
+        c = Category(
+            id=stable_id("cat", seed, key),
+            slug=unique_slug(slugify(en, "category"), ctaken),
+            name=LText(en=en, hi=hi),
+        )
         if len(cats) >= 12:
             return cats[-1]
         cats.append(c)
@@ -594,8 +684,12 @@ def validate_catalog(raw: Any, brief: Brief, seed: int | None = None) -> tuple[C
         if isinstance(c, str):
             category(c)
         elif isinstance(c, dict):
-            category(_first(c, "name", "title", "en") or f"Category {i + 1}", _first(c, "name_hi", "hi"),
-                     c.get("id"), c.get("slug"))
+            category(
+                _first(c, "name", "title", "en") or f"Category {i + 1}",
+                _first(c, "name_hi", "hi"),
+                c.get("id"),
+                c.get("slug"),
+            )
 
     products: list[Product] = []
     errors: list[FieldError] = []
@@ -628,20 +722,36 @@ def validate_catalog(raw: Any, brief: Brief, seed: int | None = None) -> tuple[C
         desc_v = _first(p, "description", "desc", "details")
         desc = _ltext(desc_v, _first(p, "description_hi", "desc_hi"), 600, f"{field}.description", fixes)
         if not desc.en:
-            desc = LText(en=f"{name.en} from {brief.name}.", hi=desc.hi if desc.hi != desc.en else f"{name.hi} — {brief.name}")
+            desc = LText(
+                en=f"{name.en} from {brief.name}.",
+                hi=desc.hi if desc.hi != desc.en else f"{name.hi} — {brief.name}",
+            )
             fixes.add(f"{field}.description", "missing; wrote a short one")
         unit = plain_text(_first(p, "unit", "pack_size", "size", "quantity_unit", "serving"), 30)
         inventory, unit_override = _inventory(brief, p, pid, price, field, fixes)
         unit = unit_override or unit or _DEFAULT_UNIT[brief.inventory_mode]
         prompt = plain_text(_first(p, "image_prompt", "image", "image_description"), 400) or _image_prompt(
-            brief, name.en, unit)
-        products.append(Product(
-            id=pid, slug=unique_slug(slugify(name.en, "product"), ptaken), name=name, description=desc,
-            price_paise=price, mrp_paise=mrp, unit=unit, category_id=cat.id, image_prompt=prompt,
-            image_id=stable_id("img", pid), inventory=inventory,
-        ))
+            brief, name.en, unit
+        )
+        products.append(
+            Product(
+                id=pid,
+                slug=unique_slug(slugify(name.en, "product"), ptaken),
+                name=name,
+                description=desc,
+                price_paise=price,
+                mrp_paise=mrp,
+                unit=unit,
+                category_id=cat.id,
+                image_prompt=prompt,
+                image_id=stable_id("img", pid),
+                inventory=inventory,
+            )
+        )
     if len(products) < MIN_MODEL_PRODUCTS:
-        raise invalid(errors or [FieldError("products", f"need at least {MIN_MODEL_PRODUCTS} valid products")])
+        raise invalid(
+            errors or [FieldError("products", f"need at least {MIN_MODEL_PRODUCTS} valid products")]
+        )
     if len(products) < MIN_PRODUCTS:
         extra = [p for p in offline_catalog(brief, seed).products if _name_key(p.name.en) not in names]
         extra_cats = {c.id: c for c in offline_catalog(brief, seed).categories}
@@ -653,8 +763,11 @@ def validate_catalog(raw: Any, brief: Brief, seed: int | None = None) -> tuple[C
         fixes.add(e.field, f"{e.message}; dropped")
     used = {p.category_id for p in products}
     categories = [c for c in cats if c.id in used]
-    safety.check_output([t for p in products for t in (p.name.en, p.name.hi, p.description.en, p.description.hi)]
-                        + [c.name.en for c in categories], field="catalog")
+    safety.check_output(
+        [t for p in products for t in (p.name.en, p.name.hi, p.description.en, p.description.hi)]
+        + [c.name.en for c in categories],
+        field="catalog",
+    )
     products = products[: max(MAX_PRODUCTS, MAX_MODEL_PRODUCTS)]
     return Catalog(inventory_mode=brief.inventory_mode, categories=categories, products=products), list(fixes)
 

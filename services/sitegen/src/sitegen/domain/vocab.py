@@ -24,22 +24,70 @@ class SectorProfile:
 
 
 SECTOR_PROFILES: dict[str, SectorProfile] = {
-    "grocery": SectorProfile("grocery", "grocery store", "किराना स्टोर", 1_000, 120_000, "#16a34a",
-                             "local_delivery", "GroceryStore", "Fresh Mart"),
-    "restaurant": SectorProfile("restaurant", "restaurant", "रेस्टोरेंट", 2_500, 80_000, "#dc2626",
-                                "local_delivery", "Restaurant", "Kitchen"),
-    "bakery": SectorProfile("bakery", "bakery", "बेकरी", 2_000, 150_000, "#b45309",
-                            "local_delivery", "Bakery", "Bakers"),
-    "clinic": SectorProfile("clinic", "clinic", "क्लिनिक", 15_000, 1_000_000, "#0e7490",
-                            "in_store", "MedicalClinic", "Health Clinic"),
-    "pharmacy": SectorProfile("pharmacy", "pharmacy", "फ़ार्मेसी", 2_000, 300_000, "#059669",
-                              "local_delivery", "Pharmacy", "Pharmacy"),
-    "fashion": SectorProfile("fashion", "fashion store", "फ़ैशन स्टोर", 19_900, 900_000, "#7c3aed",
-                             "shipping", "ClothingStore", "Fashion House"),
-    "electronics": SectorProfile("electronics", "electronics store", "इलेक्ट्रॉनिक्स स्टोर", 14_900, 5_000_000,
-                                 "#2563eb", "shipping", "ElectronicsStore", "Electronics"),
-    "salon": SectorProfile("salon", "salon", "सैलून", 5_000, 2_000_000, "#db2777",
-                           "in_store", "BeautySalon", "Salon"),
+    "grocery": SectorProfile(
+        "grocery",
+        "grocery store",
+        "किराना स्टोर",
+        1_000,
+        120_000,
+        "#16a34a",
+        "local_delivery",
+        "GroceryStore",
+        "Fresh Mart",
+    ),
+    "restaurant": SectorProfile(
+        "restaurant",
+        "restaurant",
+        "रेस्टोरेंट",
+        2_500,
+        80_000,
+        "#dc2626",
+        "local_delivery",
+        "Restaurant",
+        "Kitchen",
+    ),
+    "bakery": SectorProfile(
+        "bakery", "bakery", "बेकरी", 2_000, 150_000, "#b45309", "local_delivery", "Bakery", "Bakers"
+    ),
+    "clinic": SectorProfile(
+        "clinic",
+        "clinic",
+        "क्लिनिक",
+        15_000,
+        1_000_000,
+        "#0e7490",
+        "in_store",
+        "MedicalClinic",
+        "Health Clinic",
+    ),
+    "pharmacy": SectorProfile(
+        "pharmacy", "pharmacy", "फ़ार्मेसी", 2_000, 300_000, "#059669", "local_delivery", "Pharmacy", "Pharmacy"
+    ),
+    "fashion": SectorProfile(
+        "fashion",
+        "fashion store",
+        "फ़ैशन स्टोर",
+        19_900,
+        900_000,
+        "#7c3aed",
+        "shipping",
+        "ClothingStore",
+        "Fashion House",
+    ),
+    "electronics": SectorProfile(
+        "electronics",
+        "electronics store",
+        "इलेक्ट्रॉनिक्स स्टोर",
+        14_900,
+        5_000_000,
+        "#2563eb",
+        "shipping",
+        "ElectronicsStore",
+        "Electronics",
+    ),
+    "salon": SectorProfile(
+        "salon", "salon", "सैलून", 5_000, 2_000_000, "#db2777", "in_store", "BeautySalon", "Salon"
+    ),
 }
 
 # (regex, weight). The sector's own name weighs most; product words less. Order within a list does not matter.
@@ -47,64 +95,109 @@ SECTOR_KEYWORDS: dict[str, list[tuple[str, int]]] = {
     "grocery": [
         (r"grocer(?:y|ies)|kirana|supermarket|super\s+market|general\s+store|provision\s+store", 6),
         (r"mart|bazaar|bazar", 3),
-        (r"vegetables?|veggies|sabzi|sabji|sabziyan|fruits?|phal|dairy|milk|doodh|paneer|atta|dal|daal|rice|"
-         r"chawal|masalas?|spices|pulses|staples|organic|farm\s+fresh|greens|onions?|potato(?:es)?|tomato(?:es)?|"
-         r"eggs?|ghee|oil|dry\s+fruits|namkeen|snacks", 2),
+        (
+            r"vegetables?|veggies|sabzi|sabji|sabziyan|fruits?|phal|dairy|milk|doodh|paneer|atta|dal|daal|rice|"
+            r"chawal|masalas?|spices|pulses|staples|organic|farm\s+fresh|greens|onions?|potato(?:es)?|tomato(?:es)?|"
+            r"eggs?|ghee|oil|dry\s+fruits|namkeen|snacks",
+            2,
+        ),
         (r"किराना(?:\s+स्टोर)?|जनरल\s+स्टोर", 6),
         (r"सब्ज़ी|सब्जी|सब्ज़ियाँ|सब्जियां|फल|दूध|राशन|आटा|दाल", 3),
     ],
     "restaurant": [
-        (r"restaurants?|dhaba|cafe|café|caf[eé]s|cloud\s+kitchen|eatery|diner|canteen|food\s+truck|"
-         r"bistro|mess|tiffin\s+service|takeaway|food\s+joint", 6),
-        (r"biryani|thali|tiffin|meals?|food|khana|pizza|burgers?|momos|dosa|idli|rolls?|chaat|kebabs?|tandoori|"
-         r"curry|chinese|north\s+indian|south\s+indian|veg\s+and\s+non[-\s]?veg|non[-\s]?veg|chai|coffee|"
-         r"shakes|juices?|street\s+food|snacks\s+corner", 2),
+        (
+            r"restaurants?|dhaba|cafe|café|caf[eé]s|cloud\s+kitchen|eatery|diner|canteen|food\s+truck|"
+            r"bistro|mess|tiffin\s+service|takeaway|food\s+joint",
+            6,
+        ),
+        (
+            r"biryani|thali|tiffin|meals?|food|khana|pizza|burgers?|momos|dosa|idli|rolls?|chaat|kebabs?|tandoori|"
+            r"curry|chinese|north\s+indian|south\s+indian|veg\s+and\s+non[-\s]?veg|non[-\s]?veg|chai|coffee|"
+            r"shakes|juices?|street\s+food|snacks\s+corner",
+            2,
+        ),
         (r"रेस्टोरेंट|ढाबा|खाना|भोजन|बिरयानी|थाली", 3),
     ],
     "bakery": [
-        (r"baker(?:y|ies)|patisserie|cake\s+shop|sweet\s+shop|mithai\s+shop|halwai|confectioner(?:y|s)?|"
-         r"home\s*baker|cakery", 6),
-        (r"cakes?|pastr(?:y|ies)|bread|breads|cookies|biscuits|rusk|buns?|muffins?|cupcakes?|brownies?|"
-         r"croissants?|mithai|sweets|ladoos?|laddoos?|barfi|rasgull[ae]|gulab\s+jamun|eggless", 2),
+        (
+            r"baker(?:y|ies)|patisserie|cake\s+shop|sweet\s+shop|mithai\s+shop|halwai|confectioner(?:y|s)?|"
+            r"home\s*baker|cakery",
+            6,
+        ),
+        (
+            r"cakes?|pastr(?:y|ies)|bread|breads|cookies|biscuits|rusk|buns?|muffins?|cupcakes?|brownies?|"
+            r"croissants?|mithai|sweets|ladoos?|laddoos?|barfi|rasgull[ae]|gulab\s+jamun|eggless",
+            2,
+        ),
         (r"बेकरी|केक|मिठाई|ब्रेड|हलवाई", 3),
     ],
     "clinic": [
-        (r"clinics?|doctors?|dr\.?|dental|dentist|physiotherapy|physio|diagnostics?|pathology|polyclinic|"
-         r"hospital|nursing\s+home|homeopath(?:y|ic)|ayurvedic\s+clinic|dermatolog\w*|pediatric\w*|"
-         r"paediatric\w*|gynaec\w*|eye\s+care|optometr\w*|vet(?:erinary)?\s+clinic|skin\s+clinic", 6),
-        (r"consultations?|check[-\s]?ups?|appointments?|treatment|therapy|vaccinations?|lab\s+tests?|"
-         r"blood\s+tests?|x[-\s]?ray", 2),
+        (
+            r"clinics?|doctors?|dr\.?|dental|dentist|physiotherapy|physio|diagnostics?|pathology|polyclinic|"
+            r"hospital|nursing\s+home|homeopath(?:y|ic)|ayurvedic\s+clinic|dermatolog\w*|pediatric\w*|"
+            r"paediatric\w*|gynaec\w*|eye\s+care|optometr\w*|vet(?:erinary)?\s+clinic|skin\s+clinic",
+            6,
+        ),
+        (
+            r"consultations?|check[-\s]?ups?|appointments?|treatment|therapy|vaccinations?|lab\s+tests?|"
+            r"blood\s+tests?|x[-\s]?ray",
+            2,
+        ),
         (r"क्लिनिक|डॉक्टर|डाक्टर|अस्पताल|दवाखाना", 4),
     ],
     "pharmacy": [
-        (r"pharmac(?:y|ies)|chemists?|druggists?|drug\s*stores?|medical\s+stores?|medical\s+shop|"
-         r"medicals|dawakhana|dawa\s+dukaan", 7),
-        (r"medicines?|medicine|dawai|dawa|tablets|syrups?|otc|first[-\s]aid|surgical|healthcare\s+products|"
-         r"wellness|vitamins|supplements|ayurvedic\s+medicines?|herbal\s+medicines?|bp\s+monitor|glucometer|"
-         r"sanitizers?|masks", 2),
+        (
+            r"pharmac(?:y|ies)|chemists?|druggists?|drug\s*stores?|medical\s+stores?|medical\s+shop|"
+            r"medicals|dawakhana|dawa\s+dukaan",
+            7,
+        ),
+        (
+            r"medicines?|medicine|dawai|dawa|tablets|syrups?|otc|first[-\s]aid|surgical|healthcare\s+products|"
+            r"wellness|vitamins|supplements|ayurvedic\s+medicines?|herbal\s+medicines?|bp\s+monitor|glucometer|"
+            r"sanitizers?|masks",
+            2,
+        ),
         (r"फ़ार्मेसी|फार्मेसी|दवाई|दवा|केमिस्ट|मेडिकल\s+स्टोर", 4),
     ],
     "fashion": [
-        (r"fashion|boutique|clothing|apparel|garments?|online\s+brand|clothing\s+brand|ethnic\s+wear|"
-         r"western\s+wear|menswear|womenswear|kidswear|streetwear|handloom|textiles?|tailor\w*", 6),
-        (r"clothes|sarees?|sari|kurtas?|kurtis?|lehengas?|dupattas?|salwar|suits|shirts?|t[-\s]?shirts?|"
-         r"tees|jeans|dress(?:es)?|hoodies?|jackets?|footwear|shoes|sneakers|sandals|jutti|mojari|bags|"
-         r"handbags|jewell?ery|accessories|cotton|silk|khadi|block\s+print", 2),
+        (
+            r"fashion|boutique|clothing|apparel|garments?|online\s+brand|clothing\s+brand|ethnic\s+wear|"
+            r"western\s+wear|menswear|womenswear|kidswear|streetwear|handloom|textiles?|tailor\w*",
+            6,
+        ),
+        (
+            r"clothes|sarees?|sari|kurtas?|kurtis?|lehengas?|dupattas?|salwar|suits|shirts?|t[-\s]?shirts?|"
+            r"tees|jeans|dress(?:es)?|hoodies?|jackets?|footwear|shoes|sneakers|sandals|jutti|mojari|bags|"
+            r"handbags|jewell?ery|accessories|cotton|silk|khadi|block\s+print",
+            2,
+        ),
         (r"कपड़े|कपड़ा|साड़ी|कुर्ता|कुर्ती|फ़ैशन|फैशन|बुटीक", 4),
     ],
     "electronics": [
-        (r"electronics?|gadgets?|mobile\s+shop|mobile\s+store|phone\s+shop|computer\s+shop|appliances?|"
-         r"electricals?", 6),
-        (r"mobiles?|phones?|smartphones?|laptops?|computers?|chargers?|cables?|earphones|earbuds|headphones|"
-         r"speakers?|power\s*banks?|smart\s*watch(?:es)?|tablets?\s+and|tv|televisions?|led\s+tv|cameras?|"
-         r"accessories\s+for\s+phones|phone\s+accessories|routers?|printers?|fans|coolers?|mixers?|bulbs", 2),
+        (
+            r"electronics?|gadgets?|mobile\s+shop|mobile\s+store|phone\s+shop|computer\s+shop|appliances?|"
+            r"electricals?",
+            6,
+        ),
+        (
+            r"mobiles?|phones?|smartphones?|laptops?|computers?|chargers?|cables?|earphones|earbuds|headphones|"
+            r"speakers?|power\s*banks?|smart\s*watch(?:es)?|tablets?\s+and|tv|televisions?|led\s+tv|cameras?|"
+            r"accessories\s+for\s+phones|phone\s+accessories|routers?|printers?|fans|coolers?|mixers?|bulbs",
+            2,
+        ),
         (r"इलेक्ट्रॉनिक्स|मोबाइल|फ़ोन|लैपटॉप", 4),
     ],
     "salon": [
-        (r"salons?|parlou?r|beauty\s+parlou?r|spas?|barber\w*|unisex\s+salon|hair\s+studio|makeup\s+studio|"
-         r"nail\s+studio|grooming\s+studio", 6),
-        (r"haircuts?|hair\s+cut|hair\s*styling|hair\s+colou?r|facials?|waxing|threading|manicure|pedicure|"
-         r"makeup|make[-\s]up|bridal|mehendi|mehndi|massage|grooming|shave|beard|keratin|smoothening", 2),
+        (
+            r"salons?|parlou?r|beauty\s+parlou?r|spas?|barber\w*|unisex\s+salon|hair\s+studio|makeup\s+studio|"
+            r"nail\s+studio|grooming\s+studio",
+            6,
+        ),
+        (
+            r"haircuts?|hair\s+cut|hair\s*styling|hair\s+colou?r|facials?|waxing|threading|manicure|pedicure|"
+            r"makeup|make[-\s]up|bridal|mehendi|mehndi|massage|grooming|shave|beard|keratin|smoothening",
+            2,
+        ),
         (r"सैलून|पार्लर|ब्यूटी|हेयर\s*कट", 4),
     ],
 }
@@ -297,21 +390,100 @@ PAYMENT_WORDS: dict[str, str] = {
 }
 
 DELIVERY_WORDS: list[tuple[str, str]] = [
-    (r"pan[-\s]india|all\s+over\s+india|across\s+india|nation\s*wide|ship(?:ping|s)?|courier|india\s+delivery", "shipping"),
+    (
+        r"pan[-\s]india|all\s+over\s+india|across\s+india|nation\s*wide|ship(?:ping|s)?|courier|india\s+delivery",
+        "shipping",
+    ),
     (r"pick[-\s]?up|takeaway|take[-\s]away|self[-\s]pick|collect\s+in\s+store|parcel", "pickup"),
-    (r"home\s+delivery|local\s+delivery|doorstep|deliver(?:y|s|ing)?|delivry|ghar\s+tak|होम\s+डिलीवरी|डिलीवरी", "local_delivery"),
+    (
+        r"home\s+delivery|local\s+delivery|doorstep|deliver(?:y|s|ing)?|delivry|ghar\s+tak|होम\s+डिलीवरी|डिलीवरी",
+        "local_delivery",
+    ),
     (r"walk[-\s]?ins?|appointments?|visit\s+us|in[-\s]store|at\s+the\s+clinic|home\s+visits?", "in_store"),
 ]
 
 # Words that make a prompt recognisable (not gibberish) besides the tables above.
 COMMON_WORDS = {
-    "shop", "store", "stores", "fresh", "local", "delivery", "cash", "upi", "theme", "online", "and", "the",
-    "with", "for", "in", "my", "our", "best", "quality", "price", "prices", "cheap", "affordable", "premium",
-    "home", "made", "homemade", "handmade", "daily", "near", "city", "market", "brand", "sell", "selling",
-    "want", "need", "create", "website", "site", "make", "new", "open", "family", "since", "traditional",
-    "hindi", "english", "pure", "natural", "colour", "color", "under", "below", "above", "rupees", "rs",
-    "dukaan", "dukan", "wala", "wale", "wali", "ki", "ka", "ke", "mein", "me", "aur", "hai", "bhi",
-    "sasta", "achha", "accha", "taza", "taaza", "service", "services", "booking", "pay", "payment",
+    "shop",
+    "store",
+    "stores",
+    "fresh",
+    "local",
+    "delivery",
+    "cash",
+    "upi",
+    "theme",
+    "online",
+    "and",
+    "the",
+    "with",
+    "for",
+    "in",
+    "my",
+    "our",
+    "best",
+    "quality",
+    "price",
+    "prices",
+    "cheap",
+    "affordable",
+    "premium",
+    "home",
+    "made",
+    "homemade",
+    "handmade",
+    "daily",
+    "near",
+    "city",
+    "market",
+    "brand",
+    "sell",
+    "selling",
+    "want",
+    "need",
+    "create",
+    "website",
+    "site",
+    "make",
+    "new",
+    "open",
+    "family",
+    "since",
+    "traditional",
+    "hindi",
+    "english",
+    "pure",
+    "natural",
+    "colour",
+    "color",
+    "under",
+    "below",
+    "above",
+    "rupees",
+    "rs",
+    "dukaan",
+    "dukan",
+    "wala",
+    "wale",
+    "wali",
+    "ki",
+    "ka",
+    "ke",
+    "mein",
+    "me",
+    "aur",
+    "hai",
+    "bhi",
+    "sasta",
+    "achha",
+    "accha",
+    "taza",
+    "taaza",
+    "service",
+    "services",
+    "booking",
+    "pay",
+    "payment",
 }
 
 _KNOWN_RE: re.Pattern[str] | None = None

@@ -45,46 +45,141 @@ HOME_BUDGET_BYTES = 100_000
 
 UI: dict[str, dict[str, str]] = {
     "en": {
-        "add": "Add to cart", "book": "Book slot", "view": "View", "cart": "Cart", "about": "About",
-        "track": "Track order", "all": "All", "in_stock": "In stock", "out": "Out of stock", "few": "Only {n} left",
-        "avail": "Available today", "sold": "Sold out", "veg": "Veg", "nveg": "Non-veg", "qty": "Quantity",
-        "variant": "Size / colour", "date": "Date", "time": "Time", "your_cart": "Your cart", "total": "Total",
-        "login": "Log in with your mobile number", "phone": "Mobile number", "send": "Send OTP",
-        "otp": "6-digit OTP", "verify": "Verify & continue", "logged": "You are logged in.",
-        "address": "Delivery address", "name": "Full name", "line1": "House, street, area", "pincode": "PIN code",
-        "landmark": "Landmark (optional)", "pay": "Payment", "place": "Place order", "order": "Order ID",
-        "track_btn": "Track", "contact": "Contact", "hours": "Hours", "payments": "Payments accepted",
-        "delivery": "Delivery", "nf": "Page not found", "nf_text": "This page does not exist any more.",
-        "home": "Home", "shop": "Continue shopping", "prep": "Ready in {n} min", "mrp": "MRP",
-        "taxes": "Inclusive of all taxes", "made": "Made with WebdPro", "products": "Products",
-        "categories": "Shop by category", "noscript": "Please turn on JavaScript to use the cart and checkout.",
-        "skip": "Skip to content", "duration": "{n} min", "about_us": "About us", "where": "Where to find us",
-        "track_intro": "Enter your order ID to see where your order is.", "off": "{n}% off",
+        "add": "Add to cart",
+        "book": "Book slot",
+        "view": "View",
+        "cart": "Cart",
+        "about": "About",
+        "track": "Track order",
+        "all": "All",
+        "in_stock": "In stock",
+        "out": "Out of stock",
+        "few": "Only {n} left",
+        "avail": "Available today",
+        "sold": "Sold out",
+        "veg": "Veg",
+        "nveg": "Non-veg",
+        "qty": "Quantity",
+        "variant": "Size / colour",
+        "date": "Date",
+        "time": "Time",
+        "your_cart": "Your cart",
+        "total": "Total",
+        "login": "Log in with your mobile number",
+        "phone": "Mobile number",
+        "send": "Send OTP",
+        "otp": "6-digit OTP",
+        "verify": "Verify & continue",
+        "logged": "You are logged in.",
+        "address": "Delivery address",
+        "name": "Full name",
+        "line1": "House, street, area",
+        "pincode": "PIN code",
+        "landmark": "Landmark (optional)",
+        "pay": "Payment",
+        "place": "Place order",
+        "order": "Order ID",
+        "track_btn": "Track",
+        "contact": "Contact",
+        "hours": "Hours",
+        "payments": "Payments accepted",
+        "delivery": "Delivery",
+        "nf": "Page not found",
+        "nf_text": "This page does not exist any more.",
+        "home": "Home",
+        "shop": "Continue shopping",
+        "prep": "Ready in {n} min",
+        "mrp": "MRP",
+        "taxes": "Inclusive of all taxes",
+        "made": "Made with WebdPro",
+        "products": "Products",
+        "categories": "Shop by category",
+        "noscript": "Please turn on JavaScript to use the cart and checkout.",
+        "skip": "Skip to content",
+        "duration": "{n} min",
+        "about_us": "About us",
+        "where": "Where to find us",
+        "track_intro": "Enter your order ID to see where your order is.",
+        "off": "{n}% off",
         "cart_intro": "Review your items, log in with an OTP and place your order.",
-        "choose": "Choose", "slot_note": "Pick a date and a time; we will confirm your booking.",
+        "choose": "Choose",
+        "slot_note": "Pick a date and a time; we will confirm your booking.",
     },
     "hi": {
-        "add": "कार्ट में डालें", "book": "स्लॉट बुक करें", "view": "देखें", "cart": "कार्ट", "about": "हमारे बारे में",
-        "track": "ऑर्डर ट्रैक करें", "all": "सभी", "in_stock": "स्टॉक में", "out": "स्टॉक ख़त्म", "few": "सिर्फ़ {n} बचे",
-        "avail": "आज उपलब्ध", "sold": "ख़त्म", "veg": "शाकाहारी", "nveg": "मांसाहारी", "qty": "मात्रा",
-        "variant": "साइज़ / रंग", "date": "तारीख", "time": "समय", "your_cart": "आपका कार्ट", "total": "कुल",
-        "login": "मोबाइल नंबर से लॉग इन करें", "phone": "मोबाइल नंबर", "send": "OTP भेजें", "otp": "6 अंकों का OTP",
-        "verify": "पुष्टि करें", "logged": "आप लॉग इन हैं।", "address": "डिलीवरी का पता", "name": "पूरा नाम",
-        "line1": "मकान, गली, इलाका", "pincode": "PIN कोड", "landmark": "लैंडमार्क (वैकल्पिक)", "pay": "भुगतान",
-        "place": "ऑर्डर करें", "order": "ऑर्डर ID", "track_btn": "ट्रैक करें", "contact": "संपर्क", "hours": "समय",
-        "payments": "भुगतान के तरीके", "delivery": "डिलीवरी", "nf": "पेज नहीं मिला",
-        "nf_text": "यह पेज अब मौजूद नहीं है।", "home": "होम", "shop": "खरीदारी जारी रखें", "prep": "{n} मिनट में तैयार",
-        "mrp": "MRP", "taxes": "सभी करों सहित", "made": "WebdPro से बना", "products": "प्रोडक्ट",
-        "categories": "श्रेणी के अनुसार खरीदें", "noscript": "कार्ट और चेकआउट के लिए JavaScript चालू करें।",
-        "skip": "मुख्य सामग्री पर जाएँ", "duration": "{n} मिनट", "about_us": "हमारे बारे में", "where": "हमारा पता",
-        "track_intro": "अपना ऑर्डर कहाँ है, यह देखने के लिए ऑर्डर ID डालें।", "off": "{n}% छूट",
+        "add": "कार्ट में डालें",
+        "book": "स्लॉट बुक करें",
+        "view": "देखें",
+        "cart": "कार्ट",
+        "about": "हमारे बारे में",
+        "track": "ऑर्डर ट्रैक करें",
+        "all": "सभी",
+        "in_stock": "स्टॉक में",
+        "out": "स्टॉक ख़त्म",
+        "few": "सिर्फ़ {n} बचे",
+        "avail": "आज उपलब्ध",
+        "sold": "ख़त्म",
+        "veg": "शाकाहारी",
+        "nveg": "मांसाहारी",
+        "qty": "मात्रा",
+        "variant": "साइज़ / रंग",
+        "date": "तारीख",
+        "time": "समय",
+        "your_cart": "आपका कार्ट",
+        "total": "कुल",
+        "login": "मोबाइल नंबर से लॉग इन करें",
+        "phone": "मोबाइल नंबर",
+        "send": "OTP भेजें",
+        "otp": "6 अंकों का OTP",
+        "verify": "पुष्टि करें",
+        "logged": "आप लॉग इन हैं।",
+        "address": "डिलीवरी का पता",
+        "name": "पूरा नाम",
+        "line1": "मकान, गली, इलाका",
+        "pincode": "PIN कोड",
+        "landmark": "लैंडमार्क (वैकल्पिक)",
+        "pay": "भुगतान",
+        "place": "ऑर्डर करें",
+        "order": "ऑर्डर ID",
+        "track_btn": "ट्रैक करें",
+        "contact": "संपर्क",
+        "hours": "समय",
+        "payments": "भुगतान के तरीके",
+        "delivery": "डिलीवरी",
+        "nf": "पेज नहीं मिला",
+        "nf_text": "यह पेज अब मौजूद नहीं है।",
+        "home": "होम",
+        "shop": "खरीदारी जारी रखें",
+        "prep": "{n} मिनट में तैयार",
+        "mrp": "MRP",
+        "taxes": "सभी करों सहित",
+        "made": "WebdPro से बना",
+        "products": "प्रोडक्ट",
+        "categories": "श्रेणी के अनुसार खरीदें",
+        "noscript": "कार्ट और चेकआउट के लिए JavaScript चालू करें।",
+        "skip": "मुख्य सामग्री पर जाएँ",
+        "duration": "{n} मिनट",
+        "about_us": "हमारे बारे में",
+        "where": "हमारा पता",
+        "track_intro": "अपना ऑर्डर कहाँ है, यह देखने के लिए ऑर्डर ID डालें।",
+        "off": "{n}% छूट",
         "cart_intro": "अपना सामान देखें, OTP से लॉग इन करें और ऑर्डर करें।",
-        "choose": "चुनें", "slot_note": "तारीख और समय चुनें; हम आपकी बुकिंग की पुष्टि करेंगे।",
+        "choose": "चुनें",
+        "slot_note": "तारीख और समय चुनें; हम आपकी बुकिंग की पुष्टि करेंगे।",
     },
 }
 PAY_UI = {
-    "en": {"UPI": "UPI", "ONLINE": "Card / Net banking", "COD": "Cash on delivery", "COD_IN_STORE": "Pay at the counter"},
-    "hi": {"UPI": "UPI", "ONLINE": "कार्ड / नेट बैंकिंग", "COD": "कैश ऑन डिलीवरी", "COD_IN_STORE": "काउंटर पर भुगतान"},
+    "en": {
+        "UPI": "UPI",
+        "ONLINE": "Card / Net banking",
+        "COD": "Cash on delivery",
+        "COD_IN_STORE": "Pay at the counter",
+    },
+    "hi": {
+        "UPI": "UPI",
+        "ONLINE": "कार्ड / नेट बैंकिंग",
+        "COD": "कैश ऑन डिलीवरी",
+        "COD_IN_STORE": "काउंटर पर भुगतान",
+    },
 }
 _SAFE_URL = re.compile(r"^https?://[^\s\"'<>`\\]+$", re.IGNORECASE)
 _RELATIVE_ASSET = re.compile(r"^(?:assets/|/)[A-Za-z0-9._~/%-]+$")
@@ -104,8 +199,13 @@ def t(value: object) -> str:
 def json_ld(data: object) -> str:
     """JSON for a <script type="application/ld+json"> block: nothing in it can end the element."""
     s = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    return (s.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+    return (
+        s.replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("&", "\\u0026")
+        .replace("\u2028", "\\u2028")
+        .replace("\u2029", "\\u2029")
+    )
 
 
 def safe_http_url(url: str, *, what: str) -> str:
@@ -186,9 +286,11 @@ def _csp(ctx: Ctx) -> str:
     connect = "'self'" + (f" {_origin(ctx.api_base)}" if ctx.api_base else "") + f" {rz}"
     if "razorpay.com" in rz:
         connect += " https://api.razorpay.com https://lumberjack.razorpay.com"
-    return (f"default-src 'self'; script-src 'self' {rz}; style-src 'self' 'unsafe-inline'; "
-            f"img-src 'self' https: data:; connect-src {connect}; frame-src {frames}; object-src 'none'; "
-            "base-uri 'none'; form-action 'self'")
+    return (
+        f"default-src 'self'; script-src 'self' {rz}; style-src 'self' 'unsafe-inline'; "
+        f"img-src 'self' https: data:; connect-src {connect}; frame-src {frames}; object-src 'none'; "
+        "base-uri 'none'; form-action 'self'"
+    )
 
 
 # ---- images ----------------------------------------------------------------------------------------------
@@ -220,8 +322,16 @@ def _img_abs(ctx: Ctx, img: Image | None) -> str | None:
     return path if path.startswith("https://") else ctx.abs(path)
 
 
-def _img_tag(ctx: Ctx, img: Image | None, up: str, alt_fallback: str, *, eager: bool = False,
-             width: int = 600, height: int = 600) -> str:
+def _img_tag(
+    ctx: Ctx,
+    img: Image | None,
+    up: str,
+    alt_fallback: str,
+    *,
+    eager: bool = False,
+    width: int = 600,
+    height: int = 600,
+) -> str:
     src = _img_src(ctx, img, up)
     alt = ctx.L(img.alt) if img is not None and getattr(img.alt, ctx.lang) else t(alt_fallback)
     alt = alt or t(ctx.spec.brief.name)
@@ -233,9 +343,20 @@ def _img_tag(ctx: Ctx, img: Image | None, up: str, alt_fallback: str, *, eager: 
 
 
 # ---- page frame ------------------------------------------------------------------------------------------
-def _page(ctx: Ctx, *, path: str, title: str, description: str, body: str, ld: list[dict], page: str,
-          og_type: str = "website", og_image: str | None = None, noindex: bool = False,
-          absolute_links: bool = False) -> bytes:
+def _page(
+    ctx: Ctx,
+    *,
+    path: str,
+    title: str,
+    description: str,
+    body: str,
+    ld: list[dict],
+    page: str,
+    og_type: str = "website",
+    og_image: str | None = None,
+    noindex: bool = False,
+    absolute_links: bool = False,
+) -> bytes:
     spec = ctx.spec
     up = "" if absolute_links else "../" * path.count("/")
     if absolute_links:
@@ -247,7 +368,7 @@ def _page(ctx: Ctx, *, path: str, title: str, description: str, body: str, ld: l
     cats = spec.catalog.categories
     chips = "".join(
         f'<a class="chip" href="{up}category/{c.slug}.html"'
-        f'{" aria-current=page" if path == f"category/{c.slug}.html" else ""}>{ctx.L(c.name)}</a>'
+        f"{' aria-current=page' if path == f'category/{c.slug}.html' else ''}>{ctx.L(c.name)}</a>"
         for c in cats
     )
     payments = ",".join(spec.brief.payment_methods)
@@ -270,7 +391,7 @@ def _page(ctx: Ctx, *, path: str, title: str, description: str, body: str, ld: l
 <meta property="og:description" content="{t(description)}">
 <meta property="og:url" content="{html.escape(canonical)}">
 <meta property="og:locale" content="{locale}">
-{f'<meta property="og:image" content="{html.escape(og_img)}">' if og_img else ''}
+{f'<meta property="og:image" content="{html.escape(og_img)}">' if og_img else ""}
 <meta name="twitter:card" content="summary_large_image">
 <meta name="theme-color" content="{spec.theme.brand}">
 <link rel="icon" href="{up}assets/img/favicon.svg" type="image/svg+xml">
@@ -281,15 +402,15 @@ def _page(ctx: Ctx, *, path: str, title: str, description: str, body: str, ld: l
 <body data-page="{page}" data-store-id="{t(spec.store_id)}" data-api-base="{html.escape(ctx.api_base)}" \
 data-razorpay-src="{html.escape(ctx.razorpay_src)}" data-base="{html.escape(up)}" data-store-name="{t(spec.brief.name)}" \
 data-brand="{spec.theme.brand}" data-payments="{payments}" data-mode="{spec.catalog.inventory_mode}" \
-data-city="{t(spec.brief.city or '')}">
-<a class="skip" href="#main">{ctx.ui('skip')}</a>
+data-city="{t(spec.brief.city or "")}">
+<a class="skip" href="#main">{ctx.ui("skip")}</a>
 <header class="hdr"><div class="wrap row">
 <a class="brand" href="{up}index.html">{t(spec.brief.name)}</a>
-<nav class="nav" aria-label="{ctx.ui('home')}"><a href="{up}about.html">{ctx.ui('about')}</a>\
-<a href="{up}track.html">{ctx.ui('track')}</a>\
-<a class="pill" href="{up}cart.html">{ctx.ui('cart')} <span data-cart-count>0</span></a></nav>
+<nav class="nav" aria-label="{ctx.ui("home")}"><a href="{up}about.html">{ctx.ui("about")}</a>\
+<a href="{up}track.html">{ctx.ui("track")}</a>\
+<a class="pill" href="{up}cart.html">{ctx.ui("cart")} <span data-cart-count>0</span></a></nav>
 </div></header>
-<nav class="cats wrap" aria-label="{ctx.ui('categories')}">{chips}</nav>
+<nav class="cats wrap" aria-label="{ctx.ui("categories")}">{chips}</nav>
 <main id="main" class="wrap">
 {body}
 <p class="msg" data-msg role="status" aria-live="polite"></p>
@@ -310,8 +431,9 @@ def _pay_label(ctx: Ctx, method: str) -> str:
 def _footer(ctx: Ctx, up: str) -> str:
     spec = ctx.spec
     c = spec.contact
-    where = ", ".join(x for x in (c.address, c.city if c.city and c.address and c.city not in c.address else None)
-                      if x) or (c.city or "")
+    where = ", ".join(
+        x for x in (c.address, c.city if c.city and c.address and c.city not in c.address else None) if x
+    ) or (c.city or "")
     contact_lines = []
     if where:
         contact_lines.append(f"<p>{t(where)}</p>")
@@ -357,9 +479,11 @@ def _price_html(ctx: Ctx, p: Product) -> str:
 
 
 def _add_button(ctx: Ctx, p: Product, label_key: str = "add", disabled: bool = False) -> str:
-    return (f'<button class="btn w-full mt-2" type="button" data-add data-id="{t(p.id)}" '
-            f'data-name="{ctx.L(p.name)}" data-price="{int(p.price_paise)}" data-unit="{t(p.unit)}"'
-            f'{" disabled" if disabled else ""}>{ctx.ui(label_key)}</button>')
+    return (
+        f'<button class="btn w-full mt-2" type="button" data-add data-id="{t(p.id)}" '
+        f'data-name="{ctx.L(p.name)}" data-price="{int(p.price_paise)}" data-unit="{t(p.unit)}"'
+        f"{' disabled' if disabled else ''}>{ctx.ui(label_key)}</button>"
+    )
 
 
 def _card(ctx: Ctx, p: Product, up: str, images: dict[str, Image]) -> str:
@@ -373,12 +497,16 @@ def _card(ctx: Ctx, p: Product, up: str, images: dict[str, Image]) -> str:
         cls = "veg" if inv.veg else "nveg"
         badge = f'<span class="{cls}" role="img" aria-label="{ctx.ui("veg" if inv.veg else "nveg")}"></span> '
     if not available:
-        badge += f'<span class="badge no">{ctx.ui("sold" if isinstance(inv, MenuInventory) else "out")}</span> '
+        badge += (
+            f'<span class="badge no">{ctx.ui("sold" if isinstance(inv, MenuInventory) else "out")}</span> '
+        )
     elif qty is not None and qty <= 5:
         badge += f'<span class="badge off">{ctx.ui("few", n=qty)}</span> '
     if isinstance(inv, SlotInventory | VariantInventory):
-        action = (f'<a class="btn btn-o w-full mt-2" href="{href}">'
-                  f'{ctx.ui("book" if isinstance(inv, SlotInventory) else "choose")}</a>')
+        action = (
+            f'<a class="btn btn-o w-full mt-2" href="{href}">'
+            f"{ctx.ui('book' if isinstance(inv, SlotInventory) else 'choose')}</a>"
+        )
     else:
         action = _add_button(ctx, p, disabled=not available)
     return (
@@ -415,27 +543,34 @@ def _controls(ctx: Ctx, p: Product) -> str:
         extra = ""
         if isinstance(inv, MenuInventory):
             extra = f'<p class="text-sm muted">{ctx.ui("prep", n=inv.prep_minutes)}</p>'
-        return (extra + f'<label for="qty">{ctx.ui("qty")}</label>'
-                f'<input id="qty" data-qty type="number" min="1" max="99" value="1" inputmode="numeric">'
-                + _add_button(ctx, p, disabled=not available))
+        return (
+            extra + f'<label for="qty">{ctx.ui("qty")}</label>'
+            f'<input id="qty" data-qty type="number" min="1" max="99" value="1" inputmode="numeric">'
+            + _add_button(ctx, p, disabled=not available)
+        )
     if isinstance(inv, SlotInventory):
         options = "".join(f'<option value="{tm}">{tm}</option>' for tm in _slot_times(inv))
-        return (f'<p class="text-sm muted">{ctx.ui("duration", n=inv.duration_minutes)} · {ctx.ui("slot_note")}</p>'
-                f'<label for="sd">{ctx.ui("date")}</label><input id="sd" data-slot-date type="date" required>'
-                f'<label for="st">{ctx.ui("time")}</label><select id="st" data-slot-time required>'
-                f'<option value="">{ctx.ui("choose")}</option>{options}</select>'
-                + _add_button(ctx, p, "book"))
+        return (
+            f'<p class="text-sm muted">{ctx.ui("duration", n=inv.duration_minutes)} · {ctx.ui("slot_note")}</p>'
+            f'<label for="sd">{ctx.ui("date")}</label><input id="sd" data-slot-date type="date" required>'
+            f'<label for="st">{ctx.ui("time")}</label><select id="st" data-slot-time required>'
+            f'<option value="">{ctx.ui("choose")}</option>{options}</select>' + _add_button(ctx, p, "book")
+        )
     opts = []
     for v in inv.variants:
         label = " / ".join(x for x in (v.size, v.colour) if x) or v.sku
         price = v.price_paise or p.price_paise
         text = f"{label} – {inr(price)}" + ("" if v.stock_qty > 0 else f" ({UI[ctx.lang]['out']})")
-        opts.append(f'<option value="{t(v.id)}" data-label="{t(label)}" data-price="{int(price)}"'
-                    f'{" disabled" if v.stock_qty <= 0 else ""}>{t(text)}</option>')
-    return (f'<label for="var">{ctx.ui("variant")}</label><select id="var" data-variant>{"".join(opts)}</select>'
-            f'<label for="qty">{ctx.ui("qty")}</label>'
-            f'<input id="qty" data-qty type="number" min="1" max="10" value="1" inputmode="numeric">'
-            + _add_button(ctx, p, disabled=not available))
+        opts.append(
+            f'<option value="{t(v.id)}" data-label="{t(label)}" data-price="{int(price)}"'
+            f"{' disabled' if v.stock_qty <= 0 else ''}>{t(text)}</option>"
+        )
+    return (
+        f'<label for="var">{ctx.ui("variant")}</label><select id="var" data-variant>{"".join(opts)}</select>'
+        f'<label for="qty">{ctx.ui("qty")}</label>'
+        f'<input id="qty" data-qty type="number" min="1" max="10" value="1" inputmode="numeric">'
+        + _add_button(ctx, p, disabled=not available)
+    )
 
 
 # ---- JSON-LD ---------------------------------------------------------------------------------------------
@@ -455,7 +590,8 @@ def _business_ld(ctx: Ctx) -> dict:
         "url": ctx.base_url,
         "currenciesAccepted": "INR",
         "paymentAccepted": ", ".join(
-            {"UPI": "UPI", "ONLINE": "Credit Card, Debit Card, Net Banking", "COD": "Cash"}[m] for m in b.payment_methods
+            {"UPI": "UPI", "ONLINE": "Credit Card, Debit Card, Net Banking", "COD": "Cash"}[m]
+            for m in b.payment_methods
         ),
         "priceRange": f"{inr(min(prices))} – {inr(max(prices))}",
         "address": {"@type": "PostalAddress", "addressCountry": "IN"},
@@ -481,15 +617,27 @@ def _offers(ctx: Ctx, p: Product, url: str) -> dict | list[dict]:
     inv = p.inventory
     if isinstance(inv, VariantInventory):
         return [
-            {"@type": "Offer", "sku": v.sku, "price": decimal_rupees(v.price_paise or p.price_paise),
-             "priceCurrency": "INR", "url": url, "seller": seller,
-             "availability": "https://schema.org/" + ("InStock" if v.stock_qty > 0 else "OutOfStock"),
-             "name": _plain(" / ".join(x for x in (v.size, v.colour) if x) or v.sku)}
+            {
+                "@type": "Offer",
+                "sku": v.sku,
+                "price": decimal_rupees(v.price_paise or p.price_paise),
+                "priceCurrency": "INR",
+                "url": url,
+                "seller": seller,
+                "availability": "https://schema.org/" + ("InStock" if v.stock_qty > 0 else "OutOfStock"),
+                "name": _plain(" / ".join(x for x in (v.size, v.colour) if x) or v.sku),
+            }
             for v in inv.variants
         ]
     available, _ = _availability(p)
-    return {"@type": "Offer", "price": decimal_rupees(p.price_paise), "priceCurrency": "INR", "url": url,
-            "availability": "https://schema.org/" + ("InStock" if available else "OutOfStock"), "seller": seller}
+    return {
+        "@type": "Offer",
+        "price": decimal_rupees(p.price_paise),
+        "priceCurrency": "INR",
+        "url": url,
+        "availability": "https://schema.org/" + ("InStock" if available else "OutOfStock"),
+        "seller": seller,
+    }
 
 
 def _product_ld(ctx: Ctx, p: Product, category_name: str) -> dict:
@@ -525,9 +673,14 @@ def _crumbs_ld(ctx: Ctx, items: list[tuple[str, str]]) -> dict:
 
 
 def _webpage_ld(ctx: Ctx, path: str, name: str, kind: str = "WebPage") -> dict:
-    return {"@context": "https://schema.org", "@type": kind, "name": _plain(name), "url": ctx.abs(path),
-            "isPartOf": {"@type": "WebSite", "name": _plain(ctx.spec.brief.name), "url": ctx.base_url},
-            "inLanguage": ctx.lang}
+    return {
+        "@context": "https://schema.org",
+        "@type": kind,
+        "name": _plain(name),
+        "url": ctx.abs(path),
+        "isPartOf": {"@type": "WebSite", "name": _plain(ctx.spec.brief.name), "url": ctx.base_url},
+        "inLanguage": ctx.lang,
+    }
 
 
 # ---- pages -----------------------------------------------------------------------------------------------
@@ -544,10 +697,22 @@ def _home(ctx: Ctx) -> bytes:
         f'<h2 id="products">{ctx.ui("products")}</h2>{_grid(ctx, spec.catalog.products, "")}'
         f'<section class="panel mt-4"><h2>{ctx.ui("about_us")}</h2><p>{t(lc.about)}</p></section>'
     )
-    website = {"@context": "https://schema.org", "@type": "WebSite", "name": _plain(spec.brief.name),
-               "url": ctx.base_url, "inLanguage": ctx.lang}
-    return _page(ctx, path="index.html", title=lc.seo_title, description=lc.meta_description, body=body,
-                 ld=[_business_ld(ctx), website], page="home")
+    website = {
+        "@context": "https://schema.org",
+        "@type": "WebSite",
+        "name": _plain(spec.brief.name),
+        "url": ctx.base_url,
+        "inLanguage": ctx.lang,
+    }
+    return _page(
+        ctx,
+        path="index.html",
+        title=lc.seo_title,
+        description=lc.meta_description,
+        body=body,
+        ld=[_business_ld(ctx), website],
+        page="home",
+    )
 
 
 def _category_page(ctx: Ctx, cat) -> tuple[str, bytes]:
@@ -567,16 +732,23 @@ def _category_page(ctx: Ctx, cat) -> tuple[str, bytes]:
         + _grid(ctx, products, "../")
     )
     item_list = {
-        "@context": "https://schema.org", "@type": "ItemList", "name": _plain(name),
+        "@context": "https://schema.org",
+        "@type": "ItemList",
+        "name": _plain(name),
         "itemListElement": [
-            {"@type": "ListItem", "position": i + 1, "url": ctx.abs(f"product/{p.slug}.html"),
-             "name": _plain(getattr(p.name, ctx.lang))}
+            {
+                "@type": "ListItem",
+                "position": i + 1,
+                "url": ctx.abs(f"product/{p.slug}.html"),
+                "name": _plain(getattr(p.name, ctx.lang)),
+            }
             for i, p in enumerate(products)
         ],
     }
     crumbs = _crumbs_ld(ctx, [(UI[ctx.lang]["home"], ""), (name, path)])
-    return path, _page(ctx, path=path, title=title, description=desc, body=body, ld=[item_list, crumbs],
-                       page="category")
+    return path, _page(
+        ctx, path=path, title=title, description=desc, body=body, ld=[item_list, crumbs], page="category"
+    )
 
 
 def _product_page(ctx: Ctx, p: Product) -> tuple[str, bytes]:
@@ -593,23 +765,29 @@ def _product_page(ctx: Ctx, p: Product) -> tuple[str, bytes]:
     inv = p.inventory
     status = ""
     if isinstance(inv, MenuInventory):
-        status = (f'<span class="{"veg" if inv.veg else "nveg"}" role="img" '
-                  f'aria-label="{ctx.ui("veg" if inv.veg else "nveg")}"></span> '
-                  f'<span class="badge{"" if available else " no"}">{ctx.ui("avail" if available else "sold")}</span>')
+        status = (
+            f'<span class="{"veg" if inv.veg else "nveg"}" role="img" '
+            f'aria-label="{ctx.ui("veg" if inv.veg else "nveg")}"></span> '
+            f'<span class="badge{"" if available else " no"}">{ctx.ui("avail" if available else "sold")}</span>'
+        )
     elif isinstance(inv, StockInventory | VariantInventory):
-        status = (f'<span class="badge{"" if available else " no"}">{ctx.ui("in_stock" if available else "out")}'
-                  "</span>")
+        status = (
+            f'<span class="badge{"" if available else " no"}">{ctx.ui("in_stock" if available else "out")}'
+            "</span>"
+        )
         if qty is not None and 0 < qty <= 5:
             status += f' <span class="badge off">{ctx.ui("few", n=qty)}</span>'
-    crumbs_html = (f'<nav class="crumbs"><a href="../index.html">{ctx.ui("home")}</a> › '
-                   + (f'<a href="../category/{cat.slug}.html">{ctx.L(cat.name)}</a> › ' if cat else "")
-                   + f"{ctx.L(p.name)}</nav>")
+    crumbs_html = (
+        f'<nav class="crumbs"><a href="../index.html">{ctx.ui("home")}</a> › '
+        + (f'<a href="../category/{cat.slug}.html">{ctx.L(cat.name)}</a> › ' if cat else "")
+        + f"{ctx.L(p.name)}</nav>"
+    )
     body = (
         crumbs_html
         + f'<article class="prod" data-product><div>{_img_tag(ctx, img, "../", p.name.en, eager=True)}</div>'
         f"<div><h1>{ctx.L(p.name)}</h1>"
         + (f'<p class="alt" lang="{ctx.alt_lang}">{alt_name}</p>' if alt_name else "")
-        + f"<p>{_price_html(ctx, p)}</p><p class=\"text-sm muted\">{ctx.ui('taxes')}</p><p>{status}</p>"
+        + f'<p>{_price_html(ctx, p)}</p><p class="text-sm muted">{ctx.ui("taxes")}</p><p>{status}</p>'
         f'<div class="panel">{_controls(ctx, p)}</div>'
         f"<p>{ctx.L(p.description)}</p>"
         + (f'<p class="muted" lang="{ctx.alt_lang}">{alt_desc}</p>' if alt_desc else "")
@@ -619,8 +797,17 @@ def _product_page(ctx: Ctx, p: Product) -> tuple[str, bytes]:
     if cat:
         crumbs.append((cat_name, f"category/{cat.slug}.html"))
     crumbs.append((name, path))
-    return path, _page(ctx, path=path, title=title, description=desc, body=body, page="product", og_type="product",
-                       og_image=_img_abs(ctx, img), ld=[_product_ld(ctx, p, cat_name), _crumbs_ld(ctx, crumbs)])
+    return path, _page(
+        ctx,
+        path=path,
+        title=title,
+        description=desc,
+        body=body,
+        page="product",
+        og_type="product",
+        og_image=_img_abs(ctx, img),
+        ld=[_product_ld(ctx, p, cat_name), _crumbs_ld(ctx, crumbs)],
+    )
 
 
 def _login_box(ctx: Ctx) -> str:
@@ -651,21 +838,31 @@ def _cart_page(ctx: Ctx) -> bytes:
         f'<label for="ak">{ctx.ui("landmark")}</label><input id="ak" name="landmark" maxlength="100">'
         f'<label for="ap">{ctx.ui("pincode")}</label><input id="ap" name="pincode" inputmode="numeric" '
         f'autocomplete="postal-code" maxlength="6" pattern="[0-9]{{6}}"></section>'
-        if needs_address else ""
+        if needs_address
+        else ""
     )
     body = (
         f'<h1>{ctx.ui("your_cart")}</h1><p class="muted">{ctx.ui("cart_intro")}</p>'
         f'<noscript><p class="panel">{ctx.ui("noscript")}</p></noscript>'
         f'<section class="panel"><div data-cart-items></div>'
         f'<p class="line font-bold"><span>{ctx.ui("total")}</span><span data-cart-total>₹0</span></p></section>'
-        + _login_box(ctx) + address
+        + _login_box(ctx)
+        + address
         + f'<section class="panel"><h2>{ctx.ui("pay")}</h2>{pays}'
         f'<button class="btn w-full mt-4" type="button" data-place disabled>{ctx.ui("place")}</button></section>'
         f'<p><a href="index.html">{ctx.ui("shop")}</a></p>'
     )
     title = _fit(f"{UI[ctx.lang]['your_cart']} | {spec.brief.name}", 60)
-    return _page(ctx, path="cart.html", title=title, description=_fit(UI[ctx.lang]["cart_intro"], 160), body=body,
-                 page="cart", noindex=True, ld=[_webpage_ld(ctx, "cart.html", title, "CheckoutPage")])
+    return _page(
+        ctx,
+        path="cart.html",
+        title=title,
+        description=_fit(UI[ctx.lang]["cart_intro"], 160),
+        body=body,
+        page="cart",
+        noindex=True,
+        ld=[_webpage_ld(ctx, "cart.html", title, "CheckoutPage")],
+    )
 
 
 def _track_page(ctx: Ctx) -> bytes:
@@ -680,8 +877,16 @@ def _track_page(ctx: Ctx) -> bytes:
         + '<section class="panel" data-track-out hidden></section>'
     )
     title = _fit(f"{UI[ctx.lang]['track']} | {spec.brief.name}", 60)
-    return _page(ctx, path="track.html", title=title, description=_fit(UI[ctx.lang]["track_intro"], 160),
-                 body=body, page="track", noindex=True, ld=[_webpage_ld(ctx, "track.html", title)])
+    return _page(
+        ctx,
+        path="track.html",
+        title=title,
+        description=_fit(UI[ctx.lang]["track_intro"], 160),
+        body=body,
+        page="track",
+        noindex=True,
+        ld=[_webpage_ld(ctx, "track.html", title)],
+    )
 
 
 def _about_page(ctx: Ctx) -> bytes:
@@ -692,27 +897,49 @@ def _about_page(ctx: Ctx) -> bytes:
     where = c.address or c.city or spec.brief.city
     body = (
         f'<h1>{ctx.ui("about_us")}</h1><section class="panel"><p>{t(lc.about)}</p>'
-        + (f'<p class="muted" lang="{ctx.alt_lang}">{t(other.about)}</p>' if other and other.about != lc.about else "")
+        + (
+            f'<p class="muted" lang="{ctx.alt_lang}">{t(other.about)}</p>'
+            if other and other.about != lc.about
+            else ""
+        )
         + "</section>"
         f'<section class="panel"><h2>{ctx.ui("where")}</h2>'
         + (f"<p>{t(where)}</p>" if where else "")
         + (f"<p>{ctx.ui('hours')}: {t(c.hours)}</p>" if c.hours else "")
-        + f'<p>{ctx.ui("payments")}: {", ".join(_pay_label(ctx, m) for m in spec.brief.payment_methods)}</p>'
+        + f"<p>{ctx.ui('payments')}: {', '.join(_pay_label(ctx, m) for m in spec.brief.payment_methods)}</p>"
         "</section>"
     )
     title = _fit(f"{UI[ctx.lang]['about_us']} | {spec.brief.name}", 60)
     desc = _fit(lc.about, 160)
-    return _page(ctx, path="about.html", title=title, description=desc, body=body, page="about",
-                 ld=[_webpage_ld(ctx, "about.html", title, "AboutPage"), _business_ld(ctx)])
+    return _page(
+        ctx,
+        path="about.html",
+        title=title,
+        description=desc,
+        body=body,
+        page="about",
+        ld=[_webpage_ld(ctx, "about.html", title, "AboutPage"), _business_ld(ctx)],
+    )
 
 
 def _not_found(ctx: Ctx) -> bytes:
     spec = ctx.spec
-    body = (f'<section class="panel center"><h1>{ctx.ui("nf")}</h1><p>{ctx.ui("nf_text")}</p>'
-            f'<p><a class="btn" href="{html.escape(ctx.base_url)}index.html">{ctx.ui("home")}</a></p></section>')
+    body = (
+        f'<section class="panel center"><h1>{ctx.ui("nf")}</h1><p>{ctx.ui("nf_text")}</p>'
+        f'<p><a class="btn" href="{html.escape(ctx.base_url)}index.html">{ctx.ui("home")}</a></p></section>'
+    )
     title = _fit(f"{UI[ctx.lang]['nf']} | {spec.brief.name}", 60)
-    return _page(ctx, path="404.html", title=title, description=_fit(UI[ctx.lang]["nf_text"], 160), body=body,
-                 page="404", noindex=True, absolute_links=True, ld=[_webpage_ld(ctx, "404.html", title)])
+    return _page(
+        ctx,
+        path="404.html",
+        title=title,
+        description=_fit(UI[ctx.lang]["nf_text"], 160),
+        body=body,
+        page="404",
+        noindex=True,
+        absolute_links=True,
+        ld=[_webpage_ld(ctx, "404.html", title)],
+    )
 
 
 def _fit(text: str, limit: int) -> str:
@@ -723,23 +950,31 @@ def _fit(text: str, limit: int) -> str:
 
 def _favicon(spec: SiteSpec) -> str:
     letter = html.escape((_plain(spec.brief.name)[:1] or "S").upper())
-    return ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32">'
-            f'<rect width="32" height="32" rx="7" fill="{spec.theme.brand}"/>'
-            f'<text x="16" y="22" text-anchor="middle" font-family="system-ui,sans-serif" font-size="18" '
-            f'font-weight="700" fill="#ffffff">{letter}</text></svg>')
+    return (
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32">'
+        f'<rect width="32" height="32" rx="7" fill="{spec.theme.brand}"/>'
+        f'<text x="16" y="22" text-anchor="middle" font-family="system-ui,sans-serif" font-size="18" '
+        f'font-weight="700" fill="#ffffff">{letter}</text></svg>'
+    )
 
 
 def _sitemap(ctx: Ctx, paths: list[str]) -> bytes:
-    urls = "".join(f"<url><loc>{html.escape(ctx.abs('' if p == 'index.html' else p))}</loc></url>" for p in paths)
-    return ('<?xml version="1.0" encoding="UTF-8"?>\n'
-            f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{urls}</urlset>\n').encode()
+    urls = "".join(
+        f"<url><loc>{html.escape(ctx.abs('' if p == 'index.html' else p))}</loc></url>" for p in paths
+    )
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{urls}</urlset>\n'
+    ).encode()
 
 
 def _robots(ctx: Ctx) -> bytes:
     if not ctx.indexable:
         return b"User-agent: *\nDisallow: /\n"
-    return (f"User-agent: *\nAllow: /\nDisallow: /cart.html\nDisallow: /track.html\n"
-            f"Sitemap: {ctx.abs('sitemap.xml')}\n").encode()
+    return (
+        f"User-agent: *\nAllow: /\nDisallow: /cart.html\nDisallow: /track.html\n"
+        f"Sitemap: {ctx.abs('sitemap.xml')}\n"
+    ).encode()
 
 
 # ---- entry point -----------------------------------------------------------------------------------------
@@ -790,25 +1025,34 @@ def _validated(spec: SiteSpec) -> SiteSpec:
     try:
         checked = msgspec.convert(msgspec.to_builtins(spec), SiteSpec)
     except msgspec.ValidationError as exc:
-        raise ValidationProblem("The site spec is not valid", code="SPEC_INVALID",
-                                errors=[FieldError("spec", str(exc))]) from exc
+        raise ValidationProblem(
+            "The site spec is not valid", code="SPEC_INVALID", errors=[FieldError("spec", str(exc))]
+        ) from exc
     slugs = [p.slug for p in checked.catalog.products]
     cat_slugs = [c.slug for c in checked.catalog.categories]
     if len(set(slugs)) != len(slugs) or len(set(cat_slugs)) != len(cat_slugs):
-        raise ValidationProblem("Two products or categories share a slug", code="SPEC_INVALID",
-                                errors=[FieldError("catalog", "slugs must be unique")])
+        raise ValidationProblem(
+            "Two products or categories share a slug",
+            code="SPEC_INVALID",
+            errors=[FieldError("catalog", "slugs must be unique")],
+        )
     return checked
 
 
-_SVG_FORBIDDEN = re.compile(r"<\s*(?:script|foreignObject|iframe|object|embed|a|use|image|animate|set)\b|"
-                            r"\bon[a-z]+\s*=|javascript:|href\s*=|url\s*\(|<!ENTITY|<!DOCTYPE", re.IGNORECASE)
+_SVG_FORBIDDEN = re.compile(
+    r"<\s*(?:script|foreignObject|iframe|object|embed|a|use|image|animate|set)\b|"
+    r"\bon[a-z]+\s*=|javascript:|href\s*=|url\s*\(|<!ENTITY|<!DOCTYPE",
+    re.IGNORECASE,
+)
 
 
 def _safe_svg(svg: str) -> str:
     """SVG files are ours (art.py), but a spec is data: refuse anything scriptable rather than trust it."""
     if not svg.lstrip().startswith("<svg") or _SVG_FORBIDDEN.search(svg):
-        return ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10">'
-                '<rect width="10" height="10" fill="#e5e7eb"/></svg>')
+        return (
+            '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10">'
+            '<rect width="10" height="10" fill="#e5e7eb"/></svg>'
+        )
     return svg
 
 
