@@ -66,6 +66,15 @@ class OrdersRepository:
         resp = await self.table.client.query(TableName=self.name, **kwargs)
         return [from_item(i) for i in resp.get("Items", [])], resp.get("LastEvaluatedKey")
 
+    async def _query_all(self, **kwargs: Any) -> list[dict[str, Any]]:
+        out: list[dict[str, Any]] = []
+        while True:
+            items, start = await self._query(**kwargs)
+            out.extend(strip_keys(i) for i in items)
+            if not start:
+                return out
+            kwargs["ExclusiveStartKey"] = start
+
     # --- the store directory (from sitegen's store.generated) ---
     async def get_store(self, store_id: str) -> dict[str, Any] | None:
         return strip_keys(await self.table.get({"PK": f"STORE#{store_id}", "SK": "DIRECTORY"}))
@@ -152,22 +161,13 @@ class OrdersRepository:
 
     async def store_orders_since(self, tenant_id: str, store_id: str, from_order_id: str) -> list[dict]:
         """Every order of a store whose id (time) is ≥ `from_order_id`."""
-        out: list[dict[str, Any]] = []
-        start = None
-        while True:
-            kwargs: dict[str, Any] = {
-                "IndexName": "GSI1",
-                "KeyConditionExpression": "GSI1PK = :pk AND GSI1SK >= :from",
-                "ExpressionAttributeValues": to_values(
-                    {":pk": store_pk(tenant_id, store_id), ":from": from_order_id}
-                ),
-            }
-            if start:
-                kwargs["ExclusiveStartKey"] = start
-            items, start = await self._query(**kwargs)
-            out.extend(strip_keys(i) for i in items)
-            if not start:
-                return out
+        return await self._query_all(
+            IndexName="GSI1",
+            KeyConditionExpression="GSI1PK = :pk AND GSI1SK >= :from",
+            ExpressionAttributeValues=to_values(
+                {":pk": store_pk(tenant_id, store_id), ":from": from_order_id}
+            ),
+        )
 
     async def count_status(self, tenant_id: str, store_id: str, status: str) -> int:
         total, start = 0, None
@@ -221,26 +221,14 @@ class OrdersRepository:
             },
         )
 
-    async def feed_after(
-        self, tenant_id: str, store_id: str, after: str, limit: int = 1000
-    ) -> list[dict[str, Any]]:
-        out: list[dict[str, Any]] = []
-        start = None
-        while len(out) < limit:
-            kwargs: dict[str, Any] = {
-                "KeyConditionExpression": "PK = :pk AND SK > :after",
-                "ExpressionAttributeValues": to_values(
-                    {":pk": f"{store_pk(tenant_id, store_id)}#FEED", ":after": after}
-                ),
-                "ConsistentRead": True,
-            }
-            if start:
-                kwargs["ExclusiveStartKey"] = start
-            items, start = await self._query(**kwargs)
-            out.extend(strip_keys(i) for i in items)
-            if not start:
-                break
-        return out
+    async def feed_after(self, tenant_id: str, store_id: str, after: str) -> list[dict[str, Any]]:
+        return await self._query_all(
+            KeyConditionExpression="PK = :pk AND SK > :after",
+            ExpressionAttributeValues=to_values(
+                {":pk": f"{store_pk(tenant_id, store_id)}#FEED", ":after": after}
+            ),
+            ConsistentRead=True,
+        )
 
     # --- carts ---
     async def get_cart(self, phone_hash: str, store_id: str) -> dict[str, Any] | None:

@@ -128,9 +128,12 @@ def fate(current: str, action: Action) -> Fate:
     return Fate.DONE
 
 
+# Orders the merchant still has to handle (accept, pack, hand over).
+WAITING = (Status.CONFIRMED, Status.ACCEPTED, Status.PACKED)
+
+
 def is_waiting(status: str) -> bool:
-    """An order the merchant still has to handle (accept, pack, hand over)."""
-    return status in (Status.CONFIRMED, Status.ACCEPTED, Status.PACKED)
+    return status in WAITING
 
 
 def counts_as_sale(status: str) -> bool:

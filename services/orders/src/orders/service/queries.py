@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from orders.domain.feed import floor_id, start_of_day
-from orders.domain.lifecycle import Status, counts_as_sale
+from orders.domain.lifecycle import WAITING, counts_as_sale
 from orders.service import directory
 from orders.service.deps import Deps
 from orders.service.lifecycle import order_not_found
@@ -22,7 +22,6 @@ _SUMMARY_FIELDS = (
     "created_at",
     "updated_at",
 )
-_WAITING = (Status.CONFIRMED, Status.ACCEPTED, Status.PACKED)
 
 
 def summary_of(order: dict[str, Any]) -> dict[str, Any]:
@@ -65,7 +64,7 @@ async def summary(deps: Deps, tenant_id: str) -> dict[str, Any]:
             if counts_as_sale(o["status"])
         ]
         waiting = 0
-        for status in _WAITING:
+        for status in WAITING:
             waiting += await deps.repo.count_status(tenant_id, sid, status)
         stores.append(
             {
