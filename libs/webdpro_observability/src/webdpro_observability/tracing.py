@@ -1,32 +1,45 @@
 """OpenTelemetry tracing: one provider per process; W3C trace context in HTTP headers and in SNS/SQS message
 attributes (`traceparent`), so one trace spans order → payment → delivery → payout.
 
-Spans are exported only when WEBDPRO_OTEL_EXPORTER=console (locally) — in AWS the ADOT collector and the X-Ray
-id generator/propagator are configured in the task definition instead of here.
+Spans are recorded and exported only when an exporter is configured (WEBDPRO_OTEL_EXPORTER=console locally; in
+AWS the ADOT collector with the X-Ray id generator/propagator, set in the task definition). With none, spans are
+non-recording: they still carry trace ids into logs and across every hop, at a fraction of the cost per request.
+WEBDPRO_OTEL_SAMPLE_RATIO (default 1.0) samples root traces when exporting.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
-from collections.abc import Mapping, MutableMapping
+import random
+from collections.abc import Iterator, Mapping, MutableMapping
 
 from opentelemetry import context as otel_context
 from opentelemetry import trace
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor, ConsoleSpanExporter
+from opentelemetry.sdk.trace.sampling import ParentBased, TraceIdRatioBased
 from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
 
 _propagator = TraceContextTextMapPropagator()
+_random = random.Random()  # ids, not secrets: the SDK uses the same generator kind
 _configured = False
+_recording = False
 
 
 def configure_tracing(service: str) -> None:
-    global _configured
+    global _configured, _recording
     if _configured:
         return
-    provider = TracerProvider(resource=Resource.create({"service.name": f"webdpro-{service}"}))
-    if os.environ.get("WEBDPRO_OTEL_EXPORTER") == "console":
+    exporting = os.environ.get("WEBDPRO_OTEL_EXPORTER") == "console"
+    _recording = exporting
+    ratio = float(os.environ.get("WEBDPRO_OTEL_SAMPLE_RATIO", "1.0")) if exporting else 0.0
+    provider = TracerProvider(
+        resource=Resource.create({"service.name": f"webdpro-{service}"}),
+        sampler=ParentBased(TraceIdRatioBased(ratio)),
+    )
+    if exporting:
         provider.add_span_processor(BatchSpanProcessor(ConsoleSpanExporter()))
     trace.set_tracer_provider(provider)
     _configured = True
@@ -50,3 +63,27 @@ def current_traceparent() -> str | None:
     carrier: dict[str, str] = {}
     _propagator.inject(carrier)
     return carrier.get("traceparent")
+
+
+@contextlib.contextmanager
+def server_span(name: str, carrier: Mapping[str, str]) -> Iterator[trace.Span]:
+    """The span of one request, continuing the caller's trace when `carrier` has a traceparent.
+
+    When nothing records spans, a bare non-recording span (new ids, or the caller's trace id) is made directly:
+    the same trace context reaches logs and outgoing hops without the SDK's per-span machinery on the hot path.
+    """
+    parent = extract_context(carrier) if carrier else None
+    if _recording:
+        with tracer("webdpro.http").start_as_current_span(
+            name, context=parent, kind=trace.SpanKind.SERVER
+        ) as span:
+            yield span
+        return
+    caller = trace.get_current_span(parent).get_span_context() if parent is not None else None
+    trace_id = caller.trace_id if caller is not None and caller.is_valid else _random.getrandbits(128)
+    span = trace.NonRecordingSpan(trace.SpanContext(trace_id, _random.getrandbits(64), is_remote=False))
+    token = otel_context.attach(trace.set_span_in_context(span, parent))
+    try:
+        yield span
+    finally:
+        otel_context.detach(token)
