@@ -125,6 +125,8 @@ def shared_env(
             "PYTHONUNBUFFERED": "1",
         }
     )
+    # Each service's own URL, for the few synchronous calls a user waits on (orders → catalog reservations).
+    env.update({f"WEBDPRO_{s.name.upper()}_URL": s.url for s in specs})
     return env
 
 
