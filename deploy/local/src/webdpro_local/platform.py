@@ -298,8 +298,9 @@ def main(argv: list[str] | None = None) -> int:
     def interrupt(*_: object) -> None:
         raise KeyboardInterrupt
 
-    signal.signal(signal.SIGTERM, interrupt)
-    signal.signal(signal.SIGHUP, interrupt)
+    # SIGINT too: a shell starts background jobs with SIGINT ignored, and Python keeps that.
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, interrupt)
     services = [x.strip() for x in args.services.split(",") if x.strip()] if args.services else None
     platform = Platform(
         services=services, log_dir=Path(args.logs) if args.logs else None, timeout=args.timeout
@@ -332,7 +333,8 @@ def main(argv: list[str] | None = None) -> int:
         print("\n[platform] stopping…", flush=True)
         return 0
     finally:
-        signal.signal(signal.SIGTERM, signal.SIG_IGN)  # a second SIGTERM must not cut the cleanup short
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(sig, signal.SIG_IGN)  # a second Ctrl-C / SIGTERM must not cut the cleanup short
         platform.stop()
 
 
