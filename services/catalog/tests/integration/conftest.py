@@ -215,3 +215,51 @@ def stock_of(deps):
         return p["stock_qty"]
 
     return _stock
+
+
+@pytest.fixture(scope="session")
+def served(aws_emulator):
+    """The catalog as a real process (granian, as deployed): Litestar's AsyncTestClient runs one request at a
+    time (its transport blocks on a portal call), so concurrency tests need a real server."""
+    import os
+    import socket
+    import subprocess
+    import sys
+
+    import httpx
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = {
+        **os.environ,
+        "WEBDPRO_HOST": "127.0.0.1",
+        "WEBDPRO_PORT": str(port),
+        "WEBDPRO_LOG_LEVEL": "WARNING",
+    }
+    proc = subprocess.Popen(
+        [sys.executable, "-c", "from catalog.main import run; run()"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if httpx.get(f"{url}/api/catalog/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline or proc.poll() is not None:
+                raise RuntimeError("the catalog process did not come up")
+            time.sleep(0.1)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
