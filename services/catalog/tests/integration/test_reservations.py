@@ -143,7 +143,7 @@ async def test_confirm_and_release_are_idempotent_and_return_stock(
         r = await client.post(f"{base}/{a}/confirm", headers=internal())
         assert r.status_code == 200 and r.json()["status"] == "CONFIRMED"
     for _ in range(2):
-        r = await client.post(f"{base}/{b}/release", headers=internal())
+        r = await client.post(f"{base}/{b}/release", json={}, headers=internal())  # orders sends {}
         assert r.status_code == 200 and r.json()["status"] == "RELEASED"
     assert await stock_of(tenant_id, store_id, P1) == 6
     # Confirmed sales are counted per day (the forecasts' input).
