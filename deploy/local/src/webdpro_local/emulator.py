@@ -59,6 +59,10 @@ def _patch_moto() -> None:
 
     from moto.core.model_instances import model_data
 
+    from webdpro_local import dynamo_atomic
+
+    dynamo_atomic.install()
+
     for module, name in _HOT_MODELS:
         cls = getattr(importlib.import_module(module), name)
         cls.instances_tracked = _Untracked()

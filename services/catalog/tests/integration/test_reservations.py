@@ -16,15 +16,6 @@ pytestmark = pytest.mark.integration
 
 P1, P2 = "prd_item0001", "prd_item0002"
 
-# The local AWS emulator (moto server mode, threaded) does not apply TransactWriteItems atomically under
-# concurrent requests: it checks conditions without a lock and rolls a cancelled transaction back by restoring a
-# snapshot of the whole table, which can undo other requests' committed writes or resurrect cancelled ones
-# (reproduced without the catalog: 200 two-item transactions against 50 units commit 51-87 times). Reported as a
-# local-platform bug; these two tests assert DynamoDB's semantics and pass once the emulator serialises writes.
-EMULATOR_NOT_ATOMIC = pytest.mark.xfail(
-    reason="local emulator: moto's TransactWriteItems is not atomic under concurrent requests", strict=False
-)
-
 
 @pytest.fixture
 async def grocery(make_store, spec):
@@ -100,7 +91,6 @@ async def test_the_same_line_twice_counts_once_against_stock(grocery, reserve, s
     assert r.status_code == 201 and await stock_of(tenant_id, store_id, P2) == 0
 
 
-@EMULATOR_NOT_ATOMIC
 async def test_idempotent_by_order_id_even_when_concurrent(grocery, reserve, stock_of, served, internal):
     store_id, tenant_id = grocery
     oid = ids.new_id("ord")
@@ -283,7 +273,6 @@ async def test_internal_routes_need_a_service_token(grocery, client, token):
     assert r.status_code == 401 and r.json()["code"] == "SERVICE_TOKEN_INVALID"
 
 
-@EMULATOR_NOT_ATOMIC
 async def test_race_200_buyers_50_units(make_store, spec, served, internal, stock_of, deps):
     """200 concurrent reservations of 1 unit against 50 in stock, against the real server process (truly
     concurrent requests) → exactly 50 HELD, 150 OUT_OF_STOCK, stock 0, never negative, 50 reservation records."""
