@@ -79,3 +79,60 @@ def test_reference_flow(gw):
     assert other.get(f"/api/sitegen/stores/{store_id}").status_code == 404
     assert customer.get("/api/auth/agents").status_code == 403
     assert customer.get("/api/sitegen/stores").status_code == 403
+
+    # 9-10. The customer orders with cash on delivery: stock is reserved and the merchant sees it at once.
+    product = products[0]
+    merchant_product = f"/api/catalog/stores/{store_id}/products/{product['productId']}"
+    stock_before = raj.get(merchant_product).json()["available"]
+    with gw.stream(
+        "GET", f"/api/orders/stores/{store_id}/orders/stream", headers=raj.headers, timeout=20
+    ) as feed:
+        lines = feed.iter_lines()
+        checkout = customer.post(
+            f"/api/orders/stores/{store_id}/checkout",
+            json={
+                "items": [{"productId": product["productId"], "quantity": 2}],
+                "paymentMethod": "COD",
+                "deliveryAddress": {
+                    "name": "Meera",
+                    "line1": "12 Hill Road, Bandra West",
+                    "city": "Mumbai",
+                    "pincode": "400050",
+                },
+            },
+            headers={"idempotency-key": "e2e-curam-cod-1"},
+        )
+        assert checkout.status_code == 201, checkout.text
+        order = checkout.json()
+        assert (
+            order["status"] == "CONFIRMED"
+            and order["amountPaise"] == 2 * product["pricePaise"] + order["breakdown"]["deliveryFeePaise"]
+        )
+        seen = next(
+            json.loads(line[5:]) for line in lines if line.startswith("data:") and order["orderId"] in line
+        )
+    assert seen["orderId"] == order["orderId"]
+    replay = customer.post(
+        f"/api/orders/stores/{store_id}/checkout",
+        json={
+            "items": [{"productId": product["productId"], "quantity": 2}],
+            "paymentMethod": "COD",
+            "deliveryAddress": {
+                "name": "Meera",
+                "line1": "12 Hill Road, Bandra West",
+                "city": "Mumbai",
+                "pincode": "400050",
+            },
+        },
+        headers={"idempotency-key": "e2e-curam-cod-1"},
+    )
+    assert replay.json()["orderId"] == order["orderId"]
+    wait_for(lambda: raj.get(merchant_product).json()["available"] == stock_before - 2)
+
+    # The merchant accepts and packs it; the customer follows it in their order history.
+    assert raj.post(f"/api/orders/orders/{order['orderId']}/accept").json()["status"] == "ACCEPTED"
+    assert raj.post(f"/api/orders/orders/{order['orderId']}/pack").json()["status"] == "PACKED"
+    assert raj.post(f"/api/orders/orders/{order['orderId']}/accept").status_code == 409
+    mine = customer.get(f"/api/orders/me/orders/{order['orderId']}").json()
+    assert mine["status"] == "PACKED" and [t["status"] for t in mine["timeline"]][-1] == "PACKED"
+    assert other.get(f"/api/orders/orders/{order['orderId']}").status_code == 404
