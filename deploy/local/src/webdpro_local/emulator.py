@@ -6,7 +6,7 @@ threads serves the same WSGI app about twice as fast, so it is the default. `WEB
 back to moto's ThreadedMotoServer (werkzeug, one thread per request) if granian ever misbehaves.
 
 Entry: `python -m webdpro_local.emulator` (env: WEBDPRO_AWS_PORT=4566, WEBDPRO_AWS_HOST=127.0.0.1,
-WEBDPRO_AWS_THREADS=4, WEBDPRO_AWS_SERVER=granian|werkzeug).
+WEBDPRO_AWS_THREADS=64, WEBDPRO_AWS_SERVER=granian|werkzeug).
 """
 
 from __future__ import annotations
@@ -137,7 +137,9 @@ def main() -> None:
     if kind == "werkzeug":
         serve_werkzeug(host, port)
     else:
-        serve_granian(host, port, int(os.environ.get("WEBDPRO_AWS_THREADS", "4")))
+        # Many threads: every service's consumer holds one in an SQS long poll (up to 10 s) at all times; with
+        # a handful of threads those polls starve every other call. DynamoDB stays serialised by its own lock.
+        serve_granian(host, port, int(os.environ.get("WEBDPRO_AWS_THREADS", "64")))
 
 
 if __name__ == "__main__":
