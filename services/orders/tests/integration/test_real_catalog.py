@@ -15,8 +15,6 @@ from webdpro_core import ids
 from .conftest import _start_orders, checkout_body, idem
 from .conftest import bearer as auth
 
-# Opt-in for now: every reservation of the real catalog takes ~10 s on the local emulator (found while writing
-# this; reported to the catalog's owner), which would make this file alone take over a minute.
 pytestmark = pytest.mark.integration
 
 API = "/api/orders"
