@@ -13,7 +13,14 @@ from webdpro_local.platform import free_ports_env, start_platform
 
 @pytest.fixture(scope="session")
 def platform():
-    env = {**free_ports_env(), "WEBDPRO_ENV": "test", "WEBDPRO_LOG_LEVEL": "WARNING"}
+    env = {
+        **free_ports_env(),
+        "WEBDPRO_ENV": "test",
+        "WEBDPRO_LOG_LEVEL": "WARNING",
+        # The emulator serialises every DynamoDB call (DynamoDB itself does not), so 200 checkouts at once queue
+        # far longer there than on AWS: give the catalog call the patience the laptop needs.
+        "WEBDPRO_CATALOG_TIMEOUT_SECONDS": "30",
+    }
     with start_platform(env, quiet=True, timeout=90) as running:
         yield running
 
