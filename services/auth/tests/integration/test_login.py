@@ -44,7 +44,8 @@ async def test_code_is_usable_once(client, read_code, phone):
     assert again.status_code == 422 and again.json()["code"] == "OTP_USED"
 
 
-async def test_five_wrong_tries_lock_the_code_even_when_concurrent(client, read_code, phone):
+async def test_five_wrong_tries_lock_the_code(client, read_code, phone):
+    # (Litestar's test client serves one request at a time; true concurrency is in tests/e2e/test_concurrency.py.)
     await _request(client, phone, ip="10.1.0.3")
     code = read_code(phone)
     wrong = f"{(int(code) + 1) % 1_000_000:06d}"
