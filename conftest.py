@@ -16,6 +16,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from webdpro_local.procs import set_pdeathsig  # a killed test run leaves no process behind
+
 ROOT = Path(__file__).parent
 
 
@@ -54,6 +56,7 @@ def aws_emulator() -> Iterator[str]:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=True,
+        preexec_fn=set_pdeathsig,
     )
     endpoint = f"http://127.0.0.1:{port}"
     try:

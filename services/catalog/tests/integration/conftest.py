@@ -30,6 +30,7 @@ from webdpro_aws.manifest import Names, load_manifest
 from webdpro_core import ids
 from webdpro_core.settings import load
 from webdpro_events import Consumer, Outbox, SnsPublisher, encode, new_event, topic_arn
+from webdpro_local.procs import set_pdeathsig  # a killed test run leaves no process behind
 from webdpro_tenancy import KeySet, ServiceTokens, TokenVerifier
 
 _seq = itertools.count(1)
@@ -243,6 +244,7 @@ def served(aws_emulator):
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=True,
+        preexec_fn=set_pdeathsig,
     )
     url = f"http://127.0.0.1:{port}"
     try:

@@ -33,6 +33,7 @@ from webdpro_aws.manifest import Names, load_manifest
 from webdpro_core import ids
 from webdpro_core.settings import BaseSettings, load
 from webdpro_events import SnsPublisher, decode, new_event, topic_arn
+from webdpro_local.procs import set_pdeathsig  # a killed test run leaves no process behind
 
 from .doubles import CatalogDouble, Product
 
@@ -111,7 +112,12 @@ def _start_orders(catalog: CatalogDouble, log: Path, **env: str) -> tuple[subpro
     }
     script = Path(sys.executable).parent / "webdpro-orders"
     proc = subprocess.Popen(
-        [str(script)], env=environ, stdout=log.open("wb"), stderr=subprocess.STDOUT, start_new_session=True
+        [str(script)],
+        env=environ,
+        stdout=log.open("wb"),
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+        preexec_fn=set_pdeathsig,
     )
     return proc, f"http://127.0.0.1:{port}"
 
