@@ -9,7 +9,6 @@ from litestar import Litestar
 from litestar.di import Provide
 
 from auth.adapters.cognito import CognitoMirror
-from auth.adapters.notifier import Notifier
 from auth.adapters.repository import AuthRepository
 from auth.adapters.signing_keys import SigningKeys
 from auth.entrypoints.consumer.handlers import handlers
@@ -19,6 +18,7 @@ from auth.settings import AuthSettings
 from webdpro_aws.clients import AwsClients
 from webdpro_aws.dynamo import Table
 from webdpro_aws.manifest import Names, load_manifest
+from webdpro_aws.messaging import Notifier
 from webdpro_core.settings import load
 from webdpro_events import EventRuntime
 from webdpro_http import create_app

@@ -130,10 +130,10 @@ async def test_founder_signs_in_by_allowlisted_email(client, login):
 
 
 async def test_send_failure_answers_503_and_records_nothing(repo, settings, phone):
-    from auth.adapters.notifier import Notifier
     from auth.service import login
     from auth.service.deps import Deps
     from webdpro_aws.clients import AwsClients
+    from webdpro_aws.messaging import Notifier
     from webdpro_core.errors import Unavailable
 
     dead = AwsClients(type(settings)(aws_endpoint_url="http://127.0.0.1:9"))  # nothing listens on port 9

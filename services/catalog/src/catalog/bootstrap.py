@@ -9,7 +9,6 @@ from litestar import Litestar
 from litestar.di import Provide
 
 from catalog.adapters.media import Media
-from catalog.adapters.notifier import Notifier
 from catalog.adapters.repository import CatalogRepository
 from catalog.entrypoints.consumer.handlers import handlers
 from catalog.entrypoints.http.controllers import ROUTES
@@ -18,6 +17,7 @@ from catalog.settings import CatalogSettings
 from webdpro_aws.clients import AwsClients
 from webdpro_aws.dynamo import Table
 from webdpro_aws.manifest import Names, load_manifest
+from webdpro_aws.messaging import Notifier
 from webdpro_core.settings import load
 from webdpro_events import EventRuntime
 from webdpro_http import create_app

@@ -18,7 +18,6 @@ from jwt.algorithms import RSAAlgorithm
 from litestar.testing import AsyncTestClient
 
 from catalog.adapters.media import Media
-from catalog.adapters.notifier import Notifier
 from catalog.adapters.repository import CatalogRepository
 from catalog.bootstrap import build_app, media_base_url
 from catalog.entrypoints.consumer.handlers import handlers
@@ -27,6 +26,7 @@ from catalog.settings import CatalogSettings
 from webdpro_aws.clients import AwsClients
 from webdpro_aws.dynamo import Table
 from webdpro_aws.manifest import Names, load_manifest
+from webdpro_aws.messaging import Notifier
 from webdpro_core import ids
 from webdpro_core.settings import load
 from webdpro_events import Consumer, Outbox, SnsPublisher, encode, new_event, topic_arn

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from auth.adapters.notifier import Notifier
 from auth.adapters.repository import AuthRepository
 from auth.adapters.signing_keys import SigningKeys
 from auth.settings import AuthSettings
+from webdpro_aws.messaging import Notifier
 from webdpro_events import Outbox
 
 

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from auth.adapters.notifier import DeliveryFailed
 from auth.domain import otp
 from auth.domain.identity import mask, normalize
 from auth.domain.roles import check_role_for
 from auth.service.deps import Deps
 from auth.service.tokens import is_banned, start_session, token_response
 from webdpro_aws.dynamo import Transaction, TransactionCancelled
+from webdpro_aws.messaging import DeliveryFailed
 from webdpro_core import clock, ids
 from webdpro_core.errors import Conflict, Forbidden, TooManyRequests, Unavailable, ValidationProblem
 from webdpro_events import new_event
@@ -65,7 +65,7 @@ async def request_otp(deps: Deps, channel: str, destination: str, client_ip: str
     code = otp.new_code()
     body = f"{code} is your WebdPro sign-in code. It expires in 10 minutes. Never share it with anyone."
     try:
-        await deps.notifier.send(channel, destination, "Your WebdPro sign-in code", body)
+        await deps.notifier.deliver(channel, destination, "Your WebdPro sign-in code", body)
     except DeliveryFailed as exc:
         await _release_send(deps, f"DEST#{destination}", now)
         await _release_send(deps, f"IP#{client_ip}", now)

@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from catalog.adapters.media import Media
-from catalog.adapters.notifier import Notifier
 from catalog.adapters.repository import CatalogRepository
 from catalog.settings import CatalogSettings
+from webdpro_aws.messaging import Notifier
 from webdpro_core import clock
 from webdpro_events import Outbox
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from catalog.adapters.notifier import DeliveryFailed
 from catalog.adapters.repository import sku_key
 from catalog.domain import forecast as fc
 from catalog.domain import inventory
@@ -21,6 +20,7 @@ from catalog.service.deps import Deps
 from catalog.service.reservations import sweep_store
 from catalog.service.stores import store_of
 from webdpro_aws.dynamo import Transaction, TransactionCancelled
+from webdpro_aws.messaging import DeliveryFailed
 from webdpro_core import clock, ids
 from webdpro_core.errors import Conflict, NotFound, ValidationProblem
 from webdpro_core.money import rupees

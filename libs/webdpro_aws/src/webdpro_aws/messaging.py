@@ -1,5 +1,5 @@
-"""Messages to merchants (low-stock alerts) and suppliers (reorder pings): SMS through SNS, email through SES.
-A failure surfaces as `DeliveryFailed`; callers decide whether it is fatal."""
+"""Messages to people: SMS through SNS, email through SES (sign-in codes, low-stock alerts, supplier pings,
+confirmations). A failure surfaces as `DeliveryFailed`; the caller decides whether it is fatal."""
 
 from __future__ import annotations
 
@@ -42,6 +42,13 @@ class Notifier:
             )
         except (BotoCoreError, ClientError, OSError) as exc:
             raise DeliveryFailed(str(exc)) from exc
+
+    async def deliver(self, channel: str, destination: str, subject: str, body: str) -> None:
+        """One message on one channel ("sms" or "email")."""
+        if channel == "sms":
+            await self.sms(destination, body)
+        else:
+            await self.email(destination, subject, body)
 
     async def send(self, contact: dict[str, Any] | None, subject: str, body: str) -> list[str]:
         """To every channel of a contact ({phone?, email?}); returns the channels that were sent."""
