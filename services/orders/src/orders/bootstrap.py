@@ -12,6 +12,7 @@ from litestar.di import Provide
 
 from orders.adapters.catalog import CatalogClient
 from orders.adapters.hub import StoreHub
+from orders.adapters.payments import PaymentsClient
 from orders.adapters.repository import OrdersRepository
 from orders.entrypoints.consumer.handlers import handlers
 from orders.entrypoints.http.controllers import ROUTES
@@ -52,6 +53,9 @@ def build_app(settings: OrdersSettings | None = None) -> Litestar:
         catalog = CatalogClient(
             settings.catalog_url, ServiceTokens(service_key, "orders"), settings.catalog_timeout_seconds
         )
+        payments = PaymentsClient(
+            settings.payments_url, ServiceTokens(service_key, "orders"), settings.payments_timeout_seconds
+        )
         outbox = await events.start(handlers(lambda: holder["deps"]))
         deps = holder["deps"] = Deps(
             settings=settings,
@@ -60,6 +64,7 @@ def build_app(settings: OrdersSettings | None = None) -> Litestar:
             outbox=outbox,
             hub=StoreHub(),
             phone_key=customer_key,
+            payments=payments,
         )
         app.state.verifier = TokenVerifier(issuer=settings.token_issuer, jwks_url=settings.jwks_url)
         stop = asyncio.Event()
@@ -73,6 +78,7 @@ def build_app(settings: OrdersSettings | None = None) -> Litestar:
                 await sweeper
             await events.stop()
             await catalog.close()
+            await payments.close()
             await clients.close()
 
     return create_app(

@@ -9,6 +9,10 @@ class OrdersSettings(BaseSettings, frozen=True, kw_only=True):
     # The catalog's internal reservation API (never exposed by the gateway; service token).
     catalog_url: str = "http://127.0.0.1:8103"
     catalog_timeout_seconds: float = 3.0
+    # The payments service's internal checkout (UPI / ONLINE orders get their Razorpay order there; service token).
+    # Its own Razorpay calls retry, so it gets a longer timeout than the catalog.
+    payments_url: str = "http://127.0.0.1:8105"
+    payments_timeout_seconds: float = 8.0
     # An online order not paid within this window is cancelled and its stock released.
     payment_timeout_seconds: int = 900
     # The catalog holds the stock this much longer than the payment window, so a payment captured in the last

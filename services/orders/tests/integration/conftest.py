@@ -103,6 +103,9 @@ def _start_orders(catalog: CatalogDouble, log: Path, **env: str) -> tuple[subpro
         "WEBDPRO_PORT": str(port),
         "WEBDPRO_CATALOG_URL": catalog.url,
         "WEBDPRO_CATALOG_TIMEOUT_SECONDS": "1",
+        # The same double answers the payments service's internal checkout.
+        "WEBDPRO_PAYMENTS_URL": catalog.url,
+        "WEBDPRO_PAYMENTS_TIMEOUT_SECONDS": "1",
         "WEBDPRO_JWKS_URL": f"{catalog.url}/.well-known/jwks.json",
         "WEBDPRO_TOKEN_ISSUER": ISSUER,
         "WEBDPRO_STREAM_POLL_SECONDS": "0.25",

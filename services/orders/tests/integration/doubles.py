@@ -21,6 +21,7 @@ from webdpro_tenancy import ServiceTokens
 
 _RESERVE = re.compile(r"^/api/catalog/internal/stores/([^/]+)/reservations$")
 _ACT = re.compile(r"^/api/catalog/internal/stores/([^/]+)/reservations/([^/]+)/(confirm|release)$")
+_PAYMENTS = "/api/payments/internal/checkouts"
 
 
 @dataclass
@@ -45,6 +46,9 @@ class CatalogDouble:
         self.holds: dict[str, dict[str, Any]] = {}
         self.calls: list[tuple[str, str]] = []  # (path, calling service)
         self.fail: int | None = None
+        # The payments service's internal checkout, on the same server: what it was asked, and a failure switch.
+        self.payments: dict[str, dict[str, Any]] = {}
+        self.payments_fail: int | None = None
         self.delay = 0.0
         self.lock = threading.Lock()
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
@@ -127,6 +131,26 @@ class CatalogDouble:
                 hold["status"] = "CONFIRMED"
             return 200, {"orderId": order_id, "status": hold["status"]}
 
+    def open_payment(self, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        """The payments contract: idempotent by order id; the answer is what the storefront opens Checkout with."""
+        with self.lock:
+            if self.payments_fail:
+                return self.payments_fail, _problem(
+                    self.payments_fail, "RAZORPAY_UNAVAILABLE", "payments failure"
+                )
+            known = self.payments.get(body["orderId"])
+            if known is not None:
+                return 200, known["answer"]
+            answer = {
+                "keyId": "rzp_test_webdpro",
+                "razorpayOrderId": "order_" + body["orderId"][-14:],
+                "amountPaise": body["amountPaise"],
+                "currency": "INR",
+                "checkoutJsUrl": "http://127.0.0.1:4578/v1/checkout.js",
+            }
+            self.payments[body["orderId"]] = {"request": body, "answer": answer}
+            return 201, answer
+
     def _handler(self) -> type[BaseHTTPRequestHandler]:
         double = self
 
@@ -161,6 +185,9 @@ class CatalogDouble:
                     self._send(401, _problem(401, "SERVICE_TOKEN_INVALID", "service token required"))
                     return
                 double.calls.append((self.path, caller))
+                if self.path == _PAYMENTS:
+                    self._send(*double.open_payment(body))
+                    return
                 if double.delay:
                     time.sleep(double.delay)
                 if double.fail:

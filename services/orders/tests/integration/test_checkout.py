@@ -174,6 +174,53 @@ async def test_catalog_down_or_slow_is_503_and_no_order_exists(instances, http, 
     assert ok.status_code == 201, ok.text
 
 
+async def test_an_online_checkout_carries_what_checkout_opens_with_from_payments(instances, http, world):
+    a = instances["a"]
+    tenant, _ = world.merchant()
+    store = await world.store(tenant)
+    phone, customer = world.customer()
+    body = checkout_body(method="UPI")
+    r = await _checkout(http, a, store, customer, body, key="pay-1")
+    assert r.status_code == 201, r.text
+    order = r.json()
+    pay = order["payment"]
+    assert pay["keyId"] == "rzp_test_webdpro" and pay["razorpayOrderId"].startswith("order_")
+    assert pay["amountPaise"] == order["amountPaise"] == 8_000 and pay["currency"] == "INR"
+    asked = world.catalog.payments[order["orderId"]]["request"]
+    assert asked == {
+        "orderId": order["orderId"],
+        "tenantId": tenant,
+        "storeId": store,
+        "amountPaise": 8_000,
+        "method": "UPI",
+        "customerPhone": phone,
+    }
+    assert (
+        "/api/payments/internal/checkouts",
+        "orders",
+    ) in world.catalog.calls  # with the orders service token
+    again = await _checkout(http, a, store, customer, body, key="pay-1")
+    assert again.json()["payment"] == pay  # the replay carries the same Razorpay order
+
+
+async def test_payments_down_is_503_no_order_and_the_stock_back(instances, http, world):
+    a = instances["a"]
+    tenant, merchant = world.merchant()
+    store = await world.store(tenant)
+    _, customer = world.customer()
+    body = checkout_body(method="ONLINE")
+    try:
+        world.catalog.payments_fail = 503
+        down = await _checkout(http, a, store, customer, body, key="pay-down")
+    finally:
+        world.catalog.payments_fail = None
+    assert down.status_code == 503 and down.json()["code"] == "PAYMENTS_UNAVAILABLE", down.text
+    assert world.catalog.stock(store, "prd_tomato") == 100  # the reservation was released at once
+    assert (await http.get(f"{a}{API}/stores/{store}/orders", headers=auth(merchant))).json()["items"] == []
+    ok = await _checkout(http, a, store, customer, body, key="pay-down")  # the key was not spent
+    assert ok.status_code == 201 and ok.json()["payment"]["amountPaise"] == 8_000
+
+
 async def test_out_of_stock_is_passed_through_and_remembered_under_the_key(instances, http, world):
     a = instances["a"]
     tenant, _ = world.merchant()

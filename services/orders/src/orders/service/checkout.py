@@ -156,6 +156,22 @@ async def _place(
 
     now = clock.now()
     online = cmd.payment_method != "COD"
+    payment: dict[str, Any] | None = None
+    if online:
+        # The Razorpay order the customer pays (idempotent by our order id at payments). Payments down → 503,
+        # the stock goes back at once and no order exists (a retry with the same key runs again).
+        try:
+            payment = await deps.payments.open_checkout(
+                order_id=claim.order_id,
+                tenant_id=tenant_id,
+                store_id=store_id,
+                amount_paise=money.total_paise,
+                method=cmd.payment_method,
+                customer_phone=phone,
+            )
+        except Unavailable:
+            await deps.catalog.release(store_id, claim.order_id)
+            raise
     order = new_order(
         order_id=claim.order_id,
         tenant_id=tenant_id,
@@ -179,8 +195,8 @@ async def _place(
             "deliveryFeePaise": money.delivery_fee_paise,
             "totalPaise": money.total_paise,
         },
-        # Razorpay's order for UPI / ONLINE comes with the payments service (its own issue).
-        "payment": None,
+        # What the storefront opens Razorpay Checkout with (UPI / ONLINE); None for COD.
+        "payment": payment,
     }
     uow = deps.outbox.begin()
     deps.repo.put_order(uow.tx, order)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from orders.adapters.catalog import CatalogClient
 from orders.adapters.hub import StoreHub
+from orders.adapters.payments import PaymentsClient
 from orders.adapters.repository import OrdersRepository
 from orders.domain.pricing import FeeRule
 from orders.settings import OrdersSettings
@@ -20,6 +21,7 @@ class Deps:
     outbox: Outbox
     hub: StoreHub
     phone_key: bytes
+    payments: PaymentsClient
 
     @property
     def fee_rule(self) -> FeeRule:
