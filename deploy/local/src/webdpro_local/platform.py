@@ -32,6 +32,7 @@ from typing import Any
 import httpx
 
 from webdpro_local.procs import Child, stop_all
+from webdpro_local.razorpay import platform_env as razorpay_env
 from webdpro_local.services import ServiceSpec, registry
 from webdpro_local.settings import LocalSettings, load_local
 
@@ -69,6 +70,8 @@ class RunningPlatform:
         if self.settings.is_local:
             lines.append(f"dev inbox    {self.inbox_url}?to=<phone or email>")
         lines.append(f"aws emulator {self.aws_url}   (state: {self.aws_url}/moto-api/)")
+        if "razorpay" in self.children:
+            lines.append(f"razorpay     {self.env['WEBDPRO_RAZORPAY_BASE_URL']}   (control: /_emulator/)")
         return "\n".join(lines)
 
 
@@ -127,6 +130,7 @@ def shared_env(
     )
     # Each service's own URL, for the few synchronous calls a user waits on (orders → catalog reservations).
     env.update({f"WEBDPRO_{s.name.upper()}_URL": s.url for s in specs})
+    env.update(razorpay_env(settings.port_base, settings.gateway_port, base))  # port, keys, webhook target
     return env
 
 
@@ -230,6 +234,8 @@ class Platform:
                 services.append(self._spawn(sp.name, sp.argv, per_service))
             edge: list[Child] = []
             self.stages.append(edge)
+            if any(sp.name == "payments" for sp in self.specs):  # its Razorpay (the emulator)
+                edge.append(self._spawn("razorpay", [sys.executable, "-m", "webdpro_local.razorpay"]))
             edge.append(self._spawn("scheduler", [sys.executable, "-m", "webdpro_local.scheduler"]))
             edge.append(self._spawn("gateway", [sys.executable, "-m", "webdpro_local.gateway"]))
             gateway_url = f"http://127.0.0.1:{s.gateway_port}"
