@@ -187,7 +187,7 @@ async def test_verify_and_webhooks_racing_capture_once(world, rzp, events):
         answers = await asyncio.gather(
             *(
                 world.post("/verify", verify_body(o, p), customer)
-                for (o, _), p in zip(orders, paid)
+                for (o, _), p in zip(orders, paid, strict=True)
                 for _ in range(4)
             )
         )

@@ -16,6 +16,7 @@ A 4xx is Razorpay refusing the request: `RazorpayRefused` with its error code an
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import random
 from typing import Any
 
@@ -26,6 +27,12 @@ from webdpro_observability import get_logger
 log = get_logger(__name__)
 
 _RETRYABLE = {429, 500, 502, 503, 504}
+
+
+def idempotency_header(key: str) -> str:
+    """Our keys (`cancel-<orderId>`, a settlement id…) → what Razorpay accepts in X-Refund-Idempotency and
+    X-Transfer-Idempotency (10..36 of [A-Za-z0-9_-]): a stable 32-character digest, the same on every retry."""
+    return "k" + hashlib.sha256(key.encode()).hexdigest()[:31]
 
 
 class RazorpayError(Exception):
@@ -143,8 +150,8 @@ class RazorpayClient:
         return await self._call(
             "POST",
             f"/v1/payments/{payment_id}/refund",
-            json={"amount": amount, "speed": "normal", "notes": notes, "receipt": key[:40]},
-            headers={"X-Refund-Idempotency": key},
+            json={"amount": amount, "speed": "normal", "notes": notes, "receipt": key[-40:]},
+            headers={"X-Refund-Idempotency": idempotency_header(key)},
         )
 
     # --- Route ---
@@ -211,7 +218,7 @@ class RazorpayClient:
             "POST",
             "/v1/transfers",
             json={"account": account, "amount": amount, "currency": "INR", "notes": notes},
-            headers={"X-Transfer-Idempotency": key},
+            headers={"X-Transfer-Idempotency": idempotency_header(key)},
         )
 
     # --- subscriptions ---

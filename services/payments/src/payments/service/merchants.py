@@ -25,7 +25,7 @@ async def link(deps: Deps, tenant_id: str, body: dict[str, Any]) -> tuple[int, d
         return 200, _linked(merchant)
     request = {
         "email": body["email"],
-        "phone": body["phone"],
+        "phone": body["phone"].lstrip("+")[-15:],
         "type": "route",
         "reference_id": tenant_id[-20:],
         "legal_business_name": body["legal_business_name"],
