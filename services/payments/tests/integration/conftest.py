@@ -281,6 +281,60 @@ class World:
     async def post(self, path: str, body: Any, headers: dict[str, str]) -> httpx.Response:
         return await self.http.post(f"{self.base}{API}{path}", json=body, headers=headers)
 
+    # --- scenario helpers shared by the test modules ---
+    @staticmethod
+    def verify_body(order_id: str, paid: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "orderId": order_id,
+            "razorpayPaymentId": paid["razorpay_payment_id"],
+            "razorpayOrderId": paid["razorpay_order_id"],
+            "razorpaySignature": paid["razorpay_signature"],
+        }
+
+    async def paid_order(self, rzp: Any, tenant: str, amount: int) -> tuple[str, str]:
+        """A UPI order paid on the emulator's checkout and verified by the customer."""
+        phone, customer = self.customer()
+        order_id, answer = await self.checkout(tenant, amount, phone=phone)
+        paid = rzp.pay(answer["razorpayOrderId"])
+        r = await self.post("/verify", self.verify_body(order_id, paid), customer)
+        assert r.status_code == 200, r.text
+        return order_id, paid["razorpay_payment_id"]
+
+    async def onboard(self, merchant: dict[str, str]) -> str:
+        body = {
+            "legalBusinessName": "Curam Fresh Vegetables",
+            "contactName": "Raj",
+            "email": f"{ids.new_id('m')}@curam.example",
+            "phone": "+919812345678",
+            "city": "Mumbai",
+            "postalCode": "400050",
+        }
+        r = await self.post("/linked-account", body, merchant)
+        assert r.status_code == 201, r.text
+        again = await self.post("/linked-account", body, merchant)
+        assert again.status_code == 200 and again.json()["linkedAccountId"] == r.json()["linkedAccountId"]
+        return r.json()["linkedAccountId"]
+
+    async def cod(self, tenant: str, amount: int, due: int | None = None, agent: str = "agt_ravi") -> str:
+        order_id = ids.new_id("ord")
+        data = {
+            "order_id": order_id,
+            "store_id": "sto_curam",
+            "tenant_id": tenant,
+            "agent_id": agent,
+            "amount_paise": amount,
+            "due_paise": due if due is not None else amount,
+        }
+        await self.publish("delivery", "cod.collected", data, tenant)
+        return order_id
+
+    async def entries(self, merchant: dict[str, str], n: int) -> list[dict[str, Any]]:
+        async def probe():
+            items = (await self.get("/ledger", merchant)).json()["items"]
+            return items if len(items) >= n else None
+
+        return await self.until(probe, what=f"{n} ledger entries")
+
     async def until(self, probe, timeout: float = 15, what: str = "condition") -> Any:
         deadline = time.monotonic() + timeout
         while True:

@@ -9,40 +9,13 @@ import io
 
 import pytest
 
-from webdpro_core import ids
-
-from .test_customer_payments import verify_body
-from .test_route_and_refunds import _onboard, _paid_order
-
 pytestmark = pytest.mark.integration
-
-
-async def _cod(world, tenant, amount, due=None, agent="agt_ravi"):
-    order_id = ids.new_id("ord")
-    data = {
-        "order_id": order_id,
-        "store_id": "sto_curam",
-        "tenant_id": tenant,
-        "agent_id": agent,
-        "amount_paise": amount,
-        "due_paise": due if due is not None else amount,
-    }
-    await world.publish("delivery", "cod.collected", data, tenant)
-    return order_id
-
-
-async def _wait_entries(world, merchant, n):
-    async def probe():
-        items = (await world.get("/ledger", merchant)).json()["items"]
-        return items if len(items) >= n else None
-
-    return await world.until(probe, what=f"{n} ledger entries")
 
 
 async def test_cod_collection_handover_and_a_flagged_mismatch(world, events):
     tenant, merchant = world.merchant()
-    ok = await _cod(world, tenant, 10_000)
-    short = await _cod(world, tenant, 4_500, due=5_000)
+    ok = await world.cod(tenant, 10_000)
+    short = await world.cod(tenant, 4_500, due=5_000)
     await world.publish(  # a redelivery of the first changes nothing
         "delivery",
         "cod.collected",
@@ -57,7 +30,7 @@ async def test_cod_collection_handover_and_a_flagged_mismatch(world, events):
     )
     flagged = await events.wait("cod.mismatch_flagged", "order_id", short)
     assert flagged.data["difference_paise"] == -500
-    await _wait_entries(world, merchant, 2)
+    await world.entries(merchant, 2)
     await events.settle(1)
     b = (await world.get("/balance", merchant)).json()
     # due 15,000: platform 5% = 750, delivery 2% = 300; the agent holds 14,500 (₹5 short on one order)
@@ -98,8 +71,8 @@ async def test_cod_collection_handover_and_a_flagged_mismatch(world, events):
 
 async def test_ledger_range_csv_and_bad_input(world, rzp):
     tenant, merchant = world.merchant()
-    await _cod(world, tenant, 20_000)
-    await _wait_entries(world, merchant, 1)
+    await world.cod(tenant, 20_000)
+    await world.entries(merchant, 1)
     r = await world.http.get(f"{world.base}/api/payments/ledger/statement.csv", headers=merchant)
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(r.text)))
@@ -122,11 +95,11 @@ async def test_daily_settlement_pays_out_nets_and_is_idempotent(world, rzp, even
     tenant, merchant = world.merchant()
     # An online order delivered before onboarding (its share accrues: 9,500), and a COD order (platform cut 250
     # owed by the merchant) → net 9,250 paid out once onboarded.
-    order_id, _ = await _paid_order(world, rzp, tenant, 10_000)
+    order_id, _ = await world.paid_order(rzp, tenant, 10_000)
     await world.publish("orders", "order.delivered", {"order_id": order_id, "tenant_id": tenant}, tenant)
-    await _cod(world, tenant, 5_000, agent="agt_meera")
-    await _wait_entries(world, merchant, 3)
-    account = await _onboard(world, merchant)
+    await world.cod(tenant, 5_000, agent="agt_meera")
+    await world.entries(merchant, 3)
+    account = await world.onboard(merchant)
     for _ in range(2):
         await world.publish(
             "scheduler", "schedule.daily_settlement", {"scheduledFor": "2026-11-26T18:00:00.000Z"}, None
@@ -146,8 +119,8 @@ async def test_daily_settlement_pays_out_nets_and_is_idempotent(world, rzp, even
 
 async def test_a_merchant_who_owes_the_platform_is_recorded_as_due(world, events):
     tenant, merchant = world.merchant()
-    await _cod(world, tenant, 8_000)
-    await _wait_entries(world, merchant, 1)
+    await world.cod(tenant, 8_000)
+    await world.entries(merchant, 1)
     await world.publish(
         "scheduler", "schedule.daily_settlement", {"scheduledFor": "2026-11-27T18:00:00.000Z"}, None
     )
@@ -165,11 +138,11 @@ async def test_platform_fees_publish_and_domain(world, rzp, events):
     again = await world.post("/platform-payments", body, {**merchant, "idempotency-key": "publish-curam-1"})
     assert again.status_code == 200 and again.json()["razorpayOrderId"] == fee["razorpayOrderId"]
     paid = rzp.pay(fee["razorpayOrderId"], method="card")
-    v = await world.post("/verify", verify_body(fee["platformPaymentId"], paid), merchant)
+    v = await world.post("/verify", world.verify_body(fee["platformPaymentId"], paid), merchant)
     assert v.status_code == 200 and v.json()["status"] == "CAPTURED"
     _, other = world.merchant()
     assert (
-        await world.post("/verify", verify_body(fee["platformPaymentId"], paid), other)
+        await world.post("/verify", world.verify_body(fee["platformPaymentId"], paid), other)
     ).status_code == 404
     e = await events.wait("publish.paid", "platform_payment_id", fee["platformPaymentId"])
     assert e.data["store_id"] == "sto_curam" and e.data["amount_paise"] == 49_900 and e.tenant_id == tenant
@@ -202,7 +175,7 @@ async def test_subscription_activates_and_lowers_the_platform_cut(world, rzp, ev
     assert e.tenant_id == tenant
     b = await world.until(lambda: _plan(world, merchant, "SUBSCRIBED"), what="the plan")
     assert b["platformFeesPaise"] == 99_900
-    order_id, _ = await _paid_order(world, rzp, tenant, 10_000)
+    order_id, _ = await world.paid_order(rzp, tenant, 10_000)
     view = (await world.get(f"/payments/{order_id}", merchant)).json()
     assert view["platformCutPaise"] == 250  # 2.5% for subscribers
 
@@ -213,7 +186,7 @@ async def _plan(world, merchant, plan):
 
 
 async def test_the_founder_is_refused_everywhere_and_tenants_see_only_their_own(world):
-    tenant, merchant = world.merchant()
+    tenant, _ = world.merchant()
     admin = world.tokens.headers("SUPER_ADMIN", tenant=tenant)
     agent = world.tokens.headers("DELIVERY_AGENT", tenant=tenant)
     _, customer = world.customer()

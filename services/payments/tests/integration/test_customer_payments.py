@@ -11,18 +11,7 @@ import pytest
 from payments.domain.signatures import sign
 from webdpro_core import ids
 
-from .conftest import API
-
 pytestmark = pytest.mark.integration
-
-
-def verify_body(order_id: str, paid: dict) -> dict:
-    return {
-        "orderId": order_id,
-        "razorpayPaymentId": paid["razorpay_payment_id"],
-        "razorpayOrderId": paid["razorpay_order_id"],
-        "razorpaySignature": paid["razorpay_signature"],
-    }
 
 
 async def test_checkout_is_one_razorpay_order_per_order_id(world, rzp):
@@ -116,7 +105,7 @@ async def test_verify_captures_once_and_refuses_what_it_must(world, rzp, events)
     phone, customer = world.customer()
     order_id, answer = await world.checkout(tenant, 11_550, phone=phone)
     paid = rzp.pay(answer["razorpayOrderId"], method="upi")
-    good = verify_body(order_id, paid)
+    good = world.verify_body(order_id, paid)
 
     tampered = {**good, "razorpaySignature": "0" * 64}
     r = await world.post("/verify", tampered, customer)
@@ -186,7 +175,7 @@ async def test_verify_and_webhooks_racing_capture_once(world, rzp, events):
         paid = [rzp.pay(a["razorpayOrderId"]) for _, a in orders]
         answers = await asyncio.gather(
             *(
-                world.post("/verify", verify_body(o, p), customer)
+                world.post("/verify", world.verify_body(o, p), customer)
                 for (o, _), p in zip(orders, paid, strict=True)
                 for _ in range(4)
             )
@@ -221,7 +210,7 @@ async def _send(world, raw: bytes, signature: str | None, event_id: str | None):
         headers["x-razorpay-signature"] = signature
     if event_id is not None:
         headers["x-razorpay-event-id"] = event_id
-    return await world.http.post(f"{world.base}{API}/webhooks/razorpay", content=raw, headers=headers)
+    return await world.http.post(f"{world.base}/api/payments/webhooks/razorpay", content=raw, headers=headers)
 
 
 async def test_webhook_signature_is_checked_over_the_raw_body_and_nothing_is_stored_when_bad(
@@ -307,7 +296,7 @@ async def test_a_failed_payment_is_announced_and_the_customer_can_pay_again(worl
     e = await events.wait("payment.failed", "order_id", order_id)
     assert e.data["tenant_id"] == tenant and e.data["amount_paise"] == 7_700
     paid = rzp.pay(answer["razorpayOrderId"])
-    r = await world.post("/verify", verify_body(order_id, paid), customer)
+    r = await world.post("/verify", world.verify_body(order_id, paid), customer)
     assert r.status_code == 200 and r.json()["status"] == "CAPTURED"
     await events.wait("payment.captured", "order_id", order_id)
 

@@ -7,34 +7,7 @@ import pytest
 
 from webdpro_core import ids
 
-from .test_customer_payments import verify_body
-
 pytestmark = pytest.mark.integration
-
-
-async def _onboard(world, merchant) -> str:
-    body = {
-        "legalBusinessName": "Curam Fresh Vegetables",
-        "contactName": "Raj",
-        "email": f"{ids.new_id('m')}@curam.example",
-        "phone": "+919812345678",
-        "city": "Mumbai",
-        "postalCode": "400050",
-    }
-    r = await world.post("/linked-account", body, merchant)
-    assert r.status_code == 201, r.text
-    again = await world.post("/linked-account", body, merchant)
-    assert again.status_code == 200 and again.json()["linkedAccountId"] == r.json()["linkedAccountId"]
-    return r.json()["linkedAccountId"]
-
-
-async def _paid_order(world, rzp, tenant, amount):
-    phone, customer = world.customer()
-    order_id, answer = await world.checkout(tenant, amount, phone=phone)
-    paid = rzp.pay(answer["razorpayOrderId"])
-    r = await world.post("/verify", verify_body(order_id, paid), customer)
-    assert r.status_code == 200, r.text
-    return order_id, paid["razorpay_payment_id"]
 
 
 async def _balance(world, merchant):
@@ -43,8 +16,8 @@ async def _balance(world, merchant):
 
 async def test_a_linked_merchant_gets_a_held_transfer_released_on_delivery(world, rzp, events):
     tenant, merchant = world.merchant()
-    account = await _onboard(world, merchant)
-    order_id, payment_id = await _paid_order(world, rzp, tenant, 100_000)
+    account = await world.onboard(merchant)
+    order_id, payment_id = await world.paid_order(rzp, tenant, 100_000)
     created = await events.wait("transfer.created", "order_id", order_id)
     assert created.data["amount_paise"] == 95_000 and created.data["on_hold"] is True  # 5% platform cut
     transfer = rzp.api("GET", f"/v1/transfers/{created.data['transfer_id']}").json()
@@ -78,8 +51,8 @@ async def test_a_linked_merchant_gets_a_held_transfer_released_on_delivery(world
 
 async def test_cancelling_a_paid_order_reverses_the_transfer_and_refunds_in_full(world, rzp, events):
     tenant, merchant = world.merchant()
-    await _onboard(world, merchant)
-    order_id, payment_id = await _paid_order(world, rzp, tenant, 20_000)
+    await world.onboard(merchant)
+    order_id, payment_id = await world.paid_order(rzp, tenant, 20_000)
     created = await events.wait("transfer.created", "order_id", order_id)
     rzp.fault(next_n_requests=1, status=503, paths=f"/v1/payments/{payment_id}/refund", process=True)
     for _ in range(2):
@@ -114,7 +87,7 @@ async def _refunds(world, merchant, order_id):
 
 async def test_partial_refunds_by_the_merchant_and_their_limits(world, rzp, events):
     tenant, merchant = world.merchant()
-    order_id, _ = await _paid_order(world, rzp, tenant, 10_000)  # not on Route: the share accrues
+    order_id, _ = await world.paid_order(rzp, tenant, 10_000)  # not on Route: the share accrues
     r = await world.post(
         f"/payments/{order_id}/refunds",
         {"amountPaise": 3_000, "reason": "one item short"},
@@ -141,7 +114,7 @@ async def test_partial_refunds_by_the_merchant_and_their_limits(world, rzp, even
 
 async def test_delivery_of_an_unlinked_merchants_order_accrues_the_share(world, rzp, events):
     tenant, merchant = world.merchant()
-    order_id, _ = await _paid_order(world, rzp, tenant, 10_000)
+    order_id, _ = await world.paid_order(rzp, tenant, 10_000)
     await world.publish("orders", "order.delivered", {"order_id": order_id, "tenant_id": tenant}, tenant)
     b = await world.until(lambda: _accrued(world, merchant), what="the share to accrue")
     assert b["merchantBalancePaise"] == 9_500 and b["pendingDeliveryPaise"] == 0
