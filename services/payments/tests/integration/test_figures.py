@@ -1,5 +1,5 @@
-"""Figures (printed, never asserted on timing): webhook acknowledgement latency on loopback, and the time from
-the customer's /verify to `payment.captured` on the payments topic. Run with `-s` to see them."""
+"""Figures (printed, never asserted on timing): webhook acknowledgement latency on loopback (back-to-back, and at
+a realistic pace), and /verify latency (the capture, its ledger entry and its event committed). Run with `-s`."""
 
 from __future__ import annotations
 
@@ -21,12 +21,17 @@ def _pct(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
-async def test_figures_webhook_ack_and_capture_latency(world, rzp, events):
+async def test_figures_webhook_ack_and_capture_latency(world, rzp):
     url = f"{world.base}/api/payments/webhooks/razorpay"
     acks: list[float] = []
-    for i in range(150):
+    spaced: list[float] = []
+    for i in range(300):
         raw = json.dumps(
-            {"entity": "event", "event": "transfer.processed", "payload": {"transfer": {"entity": {"id": f"trf_{i}"}}}}
+            {
+                "entity": "event",
+                "event": "transfer.processed",
+                "payload": {"transfer": {"entity": {"id": f"trf_{i}"}}},
+            }
         ).encode()
         headers = {
             "content-type": "application/json",
@@ -35,8 +40,10 @@ async def test_figures_webhook_ack_and_capture_latency(world, rzp, events):
         }
         started = time.perf_counter()
         r = await world.http.post(url, content=raw, headers=headers)
-        acks.append((time.perf_counter() - started) * 1000)
+        (acks if i < 150 else spaced).append((time.perf_counter() - started) * 1000)
         assert r.status_code == 200
+        if i >= 150:
+            await asyncio.sleep(0.05)  # Razorpay's real pace: the worker is done with the last one
     tenant, _ = world.merchant()
     captures: list[float] = []
     for _ in range(10):
@@ -45,12 +52,12 @@ async def test_figures_webhook_ack_and_capture_latency(world, rzp, events):
         paid = rzp.pay(answer["razorpayOrderId"])
         started = time.perf_counter()
         r = await world.post("/verify", world.verify_body(order_id, paid), customer)
+        captures.append((time.perf_counter() - started) * 1000)  # the capture is committed when it answers
         assert r.status_code == 200
-        await events.wait("payment.captured", "order_id", order_id)
-        captures.append((time.perf_counter() - started) * 1000)
-        await asyncio.sleep(0)
+        await asyncio.sleep(0.1)
     print(
-        f"\nwebhook ack (n={len(acks)}): p50 {statistics.median(acks):.1f} ms, p99 {_pct(acks, 99):.1f} ms; "
-        f"verify → payment.captured on the topic (n={len(captures)}): p50 {statistics.median(captures):.0f} ms, "
+        f"\nwebhook ack back-to-back (n={len(acks)}): p50 {statistics.median(acks):.1f} ms, p99 {_pct(acks, 99):.1f} ms; "
+        f"spaced 50 ms (n={len(spaced)}): p50 {statistics.median(spaced):.1f} ms, p99 {_pct(spaced, 99):.1f} ms; "
+        f"/verify (capture + ledger + outbox committed; n={len(captures)}): p50 {statistics.median(captures):.0f} ms, "
         f"p99 {_pct(captures, 99):.0f} ms"
     )
