@@ -127,3 +127,30 @@ async def test_delivery_of_an_unlinked_merchants_order_accrues_the_share(world, 
 async def _accrued(world, merchant):
     b = await _balance(world, merchant)
     return b if b["merchantBalancePaise"] else None
+
+
+async def test_a_payment_after_the_order_was_cancelled_is_refunded_at_once(world, rzp, events):
+    tenant, merchant = world.merchant()
+    phone, customer = world.customer()
+    order_id, answer = await world.checkout(tenant, 15_000, phone=phone)
+    await world.publish(
+        "orders",
+        "order.cancelled",
+        {"order_id": order_id, "tenant_id": tenant, "reason": "PAYMENT_TIMEOUT"},
+        tenant,
+    )
+
+    async def marked():
+        view = (await world.get(f"/payments/{order_id}", merchant)).json()
+        return view if view["orderStatus"] == "CANCELLED" else None
+
+    await world.until(marked, what="the unpaid order to be marked cancelled")
+    paid = rzp.pay(answer["razorpayOrderId"])  # the customer pays in the last second, too late
+    r = await world.post("/verify", world.verify_body(order_id, paid), customer)
+    assert r.status_code == 200, r.text
+    refunds = await world.until(lambda: _refunds(world, merchant, order_id), what="the automatic refund")
+    assert [x["amountPaise"] for x in refunds] == [15_000]
+    theirs = rzp.api("GET", f"/v1/payments/{paid['razorpay_payment_id']}/refunds").json()["items"]
+    assert [x["amount"] for x in theirs] == [15_000]
+    b = await _balance(world, merchant)
+    assert all(a["balancePaise"] == 0 for a in b["accounts"]), b["accounts"]
