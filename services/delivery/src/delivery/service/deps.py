@@ -1,0 +1,24 @@
+"""What the use cases need, wired once in bootstrap."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import dataclass, field
+
+from delivery.adapters.media import ProofPhotos
+from delivery.adapters.repository import DeliveryRepository
+from delivery.settings import DeliverySettings
+from webdpro_events import Outbox
+
+
+@dataclass
+class Deps:
+    settings: DeliverySettings
+    repo: DeliveryRepository
+    outbox: Outbox
+    photos: ProofPhotos
+    # The orders service's key for hashing a customer's verified phone (Secrets Manager `orders/customer-key`):
+    # the same hash it puts in its events, so a customer's token finds their order here.
+    phone_key: bytes
+    # Per agent, the newest trail bucket this process wrote (saves a write per request; bounded).
+    trail_buckets: OrderedDict[str, int] = field(default_factory=OrderedDict)
