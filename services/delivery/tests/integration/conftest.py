@@ -130,10 +130,13 @@ class EventLog:
             if e.data.get("order_id") == order_id and (event_type is None or e.type == event_type)
         ]
 
-    async def wait(self, event_type: str, order_id: str, timeout: float = 10) -> Any:
+    async def wait(self, event_type: str, order_id: str, timeout: float = 10, **match: Any) -> Any:
+        """The latest `event_type` of the order whose data has the `match` values."""
         deadline = time.monotonic() + timeout
         while True:
-            found = self.of(order_id, event_type)
+            found = [
+                e for e in self.of(order_id, event_type) if all(e.data.get(k) == v for k, v in match.items())
+            ]
             if found:
                 return found[-1]
             if time.monotonic() > deadline:
