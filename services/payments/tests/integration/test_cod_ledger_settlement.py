@@ -9,6 +9,8 @@ import io
 
 import pytest
 
+from webdpro_core import ids
+
 pytestmark = pytest.mark.integration
 
 
@@ -228,3 +230,23 @@ async def test_the_founder_is_refused_everywhere_and_tenants_see_only_their_own(
         )
     ).status_code == 403
     assert (await world.post("/internal/checkouts", {}, admin)).status_code == 401
+
+
+async def test_the_stores_agent_cut_from_delivery_is_used_and_never_eats_the_platform_cut(world):
+    tenant, merchant = world.merchant()
+    for order_id, cut in ((ids.new_id("ord"), 1_000), (ids.new_id("ord"), 99_999)):
+        data = {
+            "order_id": order_id,
+            "store_id": "sto_curam",
+            "tenant_id": tenant,
+            "agent_id": "agt_sam",
+            "amount_paise": 10_000,
+            "due_paise": 10_000,
+            "delivery_cut_paise": cut,
+        }
+        await world.publish("delivery", "cod.collected", data, tenant)
+    await world.entries(merchant, 2)
+    b = (await world.get("/balance", merchant)).json()
+    # 1,000 as asked; the second clamped to 10,000 - 500 (the platform's 5% stays whole)
+    assert b["deliveryCutOwedPaise"] == 1_000 + 9_500
+    assert b["platformCutPaise"] == 1_000 and b["merchantBalancePaise"] == -1_000

@@ -154,3 +154,26 @@ async def test_a_payment_after_the_order_was_cancelled_is_refunded_at_once(world
     assert [x["amount"] for x in theirs] == [15_000]
     b = await _balance(world, merchant)
     assert all(a["balancePaise"] == 0 for a in b["accounts"]), b["accounts"]
+
+
+async def test_a_refund_after_delivery_takes_the_share_back_from_the_released_transfer(world, rzp, events):
+    tenant, merchant = world.merchant()
+    await world.onboard(merchant)
+    order_id, _ = await world.paid_order(rzp, tenant, 10_000)
+    created = await events.wait("transfer.created", "order_id", order_id)
+    await world.publish("orders", "order.delivered", {"order_id": order_id, "tenant_id": tenant}, tenant)
+    await events.wait("transfer.released", "order_id", order_id)
+    r = await world.post(
+        f"/payments/{order_id}/refunds", {"amountPaise": 4_000, "reason": "bruised"}, merchant
+    )
+    assert r.status_code == 201, r.text
+    assert (r.json()["platformPaise"], r.json()["merchantPaise"], r.json()["reversedPaise"]) == (
+        200,
+        3_800,
+        3_800,
+    )
+    assert rzp.api("GET", f"/v1/transfers/{created.data['transfer_id']}").json()["amount_reversed"] == 3_800
+    b = await _balance(world, merchant)
+    # Razorpay holds the platform's remaining cut (300) for this merchant; the merchant owes nothing.
+    assert (b["merchantBalancePaise"], b["platformCutPaise"]) == (0, 300)
+    assert {a["account"]: a["balancePaise"] for a in b["accounts"]}["RAZORPAY_CLEARING"] == 300

@@ -44,9 +44,10 @@ from webdpro_core import clock, ids
 NOT_EXISTS = "attribute_not_exists(PK)"
 _KEYS = ("PK", "SK", "GSI1PK", "GSI1SK")
 # Accounts whose normal-side balance may never go below zero.
+# RAZORPAY_CLEARING is not guarded: a refund of a share already paid out (and not reversible) is advanced by the
+# platform, and the merchant's balance shows it as owed.
 GUARDED = frozenset(
     {
-        Account.RAZORPAY_CLEARING,
         Account.ROUTE_ON_HOLD,
         Account.AGENT_CASH,
         Account.MERCHANT_PENDING,

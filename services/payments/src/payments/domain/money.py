@@ -9,8 +9,11 @@ it the platform gave back), the Route transfer (amount, reversed, released) and 
 - delivered, no transfer (merchant not on Route yet): accrue → Dr MERCHANT_PENDING / Cr MERCHANT_PAYABLE
 - refund R (R_p back from the platform, R_m from the merchant): before delivery the merchant's part first comes back
   from the held transfer (Dr RAZORPAY_CLEARING / Cr ROUTE_ON_HOLD), then Dr MERCHANT_PENDING R_m,
-  Dr PLATFORM_REVENUE R_p / Cr RAZORPAY_CLEARING R; after delivery R_m is debited to MERCHANT_PAYABLE (the
-  merchant owes it; netted at settlement).
+  Dr PLATFORM_REVENUE R_p / Cr RAZORPAY_CLEARING R. After delivery R_m is debited to MERCHANT_PAYABLE; if the
+  share went out by a released transfer, R_m is first taken back from it (Dr RAZORPAY_CLEARING / Cr
+  MERCHANT_PAYABLE). When Razorpay cannot reverse it (the linked account has paid it out), the platform advances
+  the refund: RAZORPAY_CLEARING goes below zero for this merchant and their balance shows what they owe.
+  (A hypothesis run found the first version refunding a released share from money Razorpay no longer held.)
 """
 
 from __future__ import annotations
@@ -159,7 +162,7 @@ class OrderMoney:
         )
         return state, entries
 
-    def plan_refund(self, amount_paise: int) -> Refund:
+    def plan_refund(self, amount_paise: int, *, reverse_released: bool = True) -> Refund:
         """Decide how a refund of `amount_paise` is borne; raises MoneyError when it cannot be made."""
         if not self.captured_paise:
             raise MoneyError("NOT_CAPTURED", "nothing was captured for this order")
@@ -174,8 +177,14 @@ class OrderMoney:
             platform_back(self.captured_paise, self.platform_paise, after) - self.platform_refunded_paise
         )
         merchant_part = amount_paise - platform_part
-        reverse = min(merchant_part, self.held_paise) if not self.delivered else 0
-        return Refund(amount_paise, platform_part, merchant_part, reverse)
+        if not self.delivered:
+            return Refund(amount_paise, platform_part, merchant_part, min(merchant_part, self.held_paise))
+        if self.transfer_released and reverse_released:
+            left = self.transfer_paise - self.transfer_reversed_paise
+            return Refund(
+                amount_paise, platform_part, merchant_part, min(merchant_part, left), from_released=True
+            )
+        return Refund(amount_paise, platform_part, merchant_part, 0)
 
     def reversed(self, amount_paise: int, ref: str) -> tuple[OrderMoney, Entry]:
         if not 0 < amount_paise <= self.held_paise:
@@ -193,7 +202,18 @@ class OrderMoney:
         """Book a refund Razorpay accepted (after its reversal, when the plan has one)."""
         out: list[Entry] = []
         state = self
-        if plan.reverse_paise:
+        if plan.reverse_paise and plan.from_released:
+            out.append(
+                entry(
+                    Kind.TRANSFER_REVERSED,
+                    ref,
+                    [dr(CLEARING, plan.reverse_paise), cr(PAYABLE, plan.reverse_paise)],
+                    order_id=self.order_id,
+                    memo="released Route transfer reversed for a refund",
+                )
+            )
+            state = replace(state, transfer_reversed_paise=state.transfer_reversed_paise + plan.reverse_paise)
+        elif plan.reverse_paise:
             state, rev = state.reversed(plan.reverse_paise, ref)
             out.append(rev)
         merchant_account = PAYABLE if state.delivered else PENDING
@@ -223,4 +243,5 @@ class Refund:
     amount_paise: int
     platform_paise: int
     merchant_paise: int
-    reverse_paise: int  # taken back from the held Route transfer first
+    reverse_paise: int  # taken back from the Route transfer first
+    from_released: bool = False  # the transfer was released already (else it is on hold)

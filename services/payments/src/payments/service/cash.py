@@ -6,6 +6,7 @@ from typing import Any
 
 from payments.domain import cod
 from payments.domain.ledger import Account, account, normal
+from payments.domain.splits import split
 from payments.service.common import emit
 from payments.service.deps import Deps
 from webdpro_aws.dynamo import TransactionCancelled
@@ -25,16 +26,22 @@ async def collected(deps: Deps, uow: UnitOfWork, tenant_id: str, data: dict[str,
     merchant = await deps.repo.merchant(tenant_id)
     got = int(data["amount_paise"])
     due = int(data.get("due_paise") or got)
+    bps = deps.bps_for(merchant.get("plan"))
+    cut = int(data["delivery_cut_paise"]) if data.get("delivery_cut_paise") is not None else None
+    if cut is not None:
+        # The store's agent cut (delivery's setting) cannot eat into the platform's: clamp, and say so.
+        room = due - split(due, bps).platform_paise
+        if not 0 <= cut <= room:
+            log.warning("cod.delivery_cut_clamped", order_id=order_id, asked=cut, allowed=room)
+            cut = min(max(cut, 0), room)
     out = cod.collected(
         order_id=order_id,
         agent_id=agent_id,
         collected_paise=got,
         due_paise=due,
-        platform_bps=deps.bps_for(merchant.get("plan")),
+        platform_bps=bps,
         delivery_bps=deps.settings.cod_delivery_cut_bps,
-        delivery_cut_paise=int(data["delivery_cut_paise"])
-        if data.get("delivery_cut_paise") is not None
-        else None,
+        delivery_cut_paise=cut,
     )
     deps.repo.post(uow.tx, tenant_id, [out.entry])
     common = {

@@ -143,9 +143,16 @@ async def refund(
         status = 409 if exc.code in ("REFUND_TOO_LARGE", "NOT_CAPTURED") else 422
         raise Problem(str(exc), status=status, code=exc.code, field="amountPaise") from exc
     if plan.reverse_paise:
-        await deps.razorpay.reverse(
-            payment["transfer_id"], plan.reverse_paise, reversed_before=money.transfer_reversed_paise
-        )
+        try:
+            await deps.razorpay.reverse(
+                payment["transfer_id"], plan.reverse_paise, reversed_before=money.transfer_reversed_paise
+            )
+        except RazorpayRefused as exc:
+            if not plan.from_released:
+                raise
+            # The linked account has paid it out: the platform advances the refund, the merchant owes it.
+            log.warning("refund.reversal_refused", order_id=payment["order_id"], error=str(exc))
+            plan = money.plan_refund(amount, reverse_released=False)
     rf = await deps.razorpay.refund(
         payment["payment_id"],
         amount=amount,
