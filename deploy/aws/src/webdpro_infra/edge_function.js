@@ -1,0 +1,56 @@
+// Host → the store's current release (CloudFront Functions, cloudfront-js-2.0, viewer request).
+//
+// The key value store maps a host ("curam.webdpro.in", "curam.in") to its live release prefix
+// ("stores/<storeId>/v000003/site"), or to "suspended". sitegen writes it on publish, on the blue-green switch and
+// on rollback; one PutKey moves a host from one immutable release to the next. The rewritten URI is the cache
+// key, so a switch needs no invalidation: the new release's objects are new cache entries.
+import cf from 'cloudfront';
+
+const kvs = cf.kvs();
+const RELEASE = /^stores\/[A-Za-z0-9_-]+\/v[0-9]+\/site$/;
+
+function page(status, description, title, text) {
+  return {
+    statusCode: status,
+    statusDescription: description,
+    headers: {
+      'content-type': { value: 'text/html; charset=utf-8' },
+      'cache-control': { value: 'no-store' },
+    },
+    body:
+      '<!doctype html><html lang="en"><head><meta charset="utf-8">' +
+      '<meta name="viewport" content="width=device-width,initial-scale=1"><title>' + title + '</title></head>' +
+      '<body style="font-family:system-ui,sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem">' +
+      '<h1>' + title + '</h1><p>' + text + '</p></body></html>',
+  };
+}
+
+async function handler(event) {
+  const request = event.request;
+  let host = request.headers.host ? request.headers.host.value.toLowerCase() : '';
+  if (host.startsWith('www.')) {
+    host = host.slice(4);
+  }
+  let release = '';
+  try {
+    release = await kvs.get(host);
+  } catch (err) {
+    release = ''; // no such key: no store lives at this host
+  }
+  if (release === 'suspended') {
+    return page(503, 'Service Unavailable', 'Store unavailable',
+      'This store is not available right now. Please come back later.');
+  }
+  if (!RELEASE.test(release)) {
+    return page(404, 'Not Found', 'No store here', 'There is no store at this address.');
+  }
+  // Pages are "<name>.html"; "/" and "/about" work too.
+  let uri = request.uri;
+  if (uri.endsWith('/')) {
+    uri += 'index.html';
+  } else if (uri.lastIndexOf('.') < uri.lastIndexOf('/')) {
+    uri += '.html';
+  }
+  request.uri = '/' + release + uri;
+  return request;
+}

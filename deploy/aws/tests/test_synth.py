@@ -1,0 +1,445 @@
+"""Synthesises the whole AWS app offline (no account, no CDK CLI) and checks what it would deploy against the
+resource manifest: every resource of the manifest exists as declared, each service's task role reaches only
+what it owns, the edge serves stores by host with the right caching, a custom domain gets its zone, certificate,
+distribution and records, and the public API has no internal route."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from typing import Any
+
+import pytest
+from aws_cdk.assertions import Template
+from webdpro_infra import wiring
+from webdpro_infra.app import Platform, build, new_app
+from webdpro_infra.edge import FUNCTION_CODE, CustomDomain
+from webdpro_infra.settings import InfraSettings
+
+from webdpro_aws.manifest import Names, find_manifest
+
+SAMPLE_DOMAIN = "curam.in"
+
+
+@pytest.fixture(scope="module")
+def platform(tmp_path_factory: pytest.TempPathFactory) -> Platform:
+    app = new_app(outdir=str(tmp_path_factory.mktemp("cdk.out")))
+    platform = build(app, InfraSettings())
+    CustomDomain(platform.edge, "SampleDomain", domain=SAMPLE_DOMAIN, site=platform.edge.site)
+    return platform
+
+
+@pytest.fixture(scope="module")
+def templates(platform: Platform) -> dict[str, dict[str, Any]]:
+    return {
+        name: Template.from_stack(getattr(platform, name)).to_json()
+        for name in ("data", "services", "api", "edge")
+    }
+
+
+@pytest.fixture(scope="module")
+def names(platform: Platform) -> Names:
+    return Names(platform.manifest, platform.settings.resource_prefix)
+
+
+# ---- helpers over the synthesised JSON -------------------------------------------------------------------------
+def resources(template: dict[str, Any], rtype: str) -> dict[str, dict[str, Any]]:
+    return {k: v.get("Properties", {}) for k, v in template["Resources"].items() if v["Type"] == rtype}
+
+
+def flat(value: Any) -> str:
+    """An intrinsic as readable text: Fn::Join concatenated, Refs and attributes as ${…}."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict):
+        if "Fn::Join" in value:
+            sep, parts = value["Fn::Join"]
+            return sep.join(flat(p) for p in parts)
+        if "Ref" in value:
+            return "${" + value["Ref"] + "}"
+        if "Fn::GetAtt" in value:
+            return "${" + ".".join(value["Fn::GetAtt"]) + "}"
+        if "Fn::ImportValue" in value:
+            return "${import:" + flat(value["Fn::ImportValue"]) + "}"
+    return json.dumps(value, sort_keys=True)
+
+
+def as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
+def logical_id(template: dict[str, Any], rtype: str, prop: str, value: str) -> str:
+    found = [k for k, p in resources(template, rtype).items() if p.get(prop) == value]
+    assert len(found) == 1, f"{rtype} with {prop}={value}: {found}"
+    return found[0]
+
+
+def statements_of_role(templates: dict[str, dict[str, Any]], role_name: str) -> list[dict[str, Any]]:
+    """Every statement of every policy attached to the role, in any stack (the edge stack attaches one too)."""
+    role_id = logical_id(templates["services"], "AWS::IAM::Role", "RoleName", role_name)
+    found = []
+    for template in templates.values():
+        for props in resources(template, "AWS::IAM::Policy").values():
+            roles = [flat(r) for r in props["Roles"]]
+            if "${" + role_id + "}" in roles or role_name in roles:
+                found.extend(props["PolicyDocument"]["Statement"])
+    assert found, role_name
+    return found
+
+
+# ---- data: everything from the manifest --------------------------------------------------------------------
+def test_every_table_of_the_manifest_with_its_keys_indexes_and_ttl(platform, templates, names):
+    tables = resources(templates["data"], "AWS::DynamoDB::Table")
+    assert len(tables) == len(platform.manifest.tables)
+    by_name = {p["TableName"]: p for p in tables.values()}
+    for key, spec in platform.manifest.tables.items():
+        t = by_name[names.table(key)]
+        expected_keys = [{"AttributeName": spec.hash_key, "KeyType": "HASH"}]
+        if spec.range_key:
+            expected_keys.append({"AttributeName": spec.range_key, "KeyType": "RANGE"})
+        assert t["KeySchema"] == expected_keys
+        assert t["BillingMode"] == "PAY_PER_REQUEST"
+        assert t["DeletionProtectionEnabled"] is True
+        if spec.ttl_attribute:
+            assert t["TimeToLiveSpecification"] == {"AttributeName": spec.ttl_attribute, "Enabled": True}
+        gsis = {g["IndexName"]: g for g in t.get("GlobalSecondaryIndexes", [])}
+        assert set(gsis) == {g.name for g in spec.gsis}
+        for g in spec.gsis:
+            schema = [{"AttributeName": g.hash_key, "KeyType": "HASH"}]
+            if g.range_key:
+                schema.append({"AttributeName": g.range_key, "KeyType": "RANGE"})
+            assert gsis[g.name]["KeySchema"] == schema
+            assert gsis[g.name]["Projection"] == {"ProjectionType": "ALL"}
+
+
+def test_every_topic_queue_dlq_and_filtered_raw_subscription(platform, templates, names):
+    data, m = templates["data"], platform.manifest
+    assert len(resources(data, "AWS::SNS::Topic")) == len(m.topics)
+    topic_ids = {k: logical_id(data, "AWS::SNS::Topic", "TopicName", names.topic(k)) for k in m.topics}
+    queues = resources(data, "AWS::SQS::Queue")
+    assert len(queues) == 2 * len(m.queues)  # each with its DLQ
+    subscriptions = list(resources(data, "AWS::SNS::Subscription").values())
+    assert len(subscriptions) == sum(len(q.subscriptions) for q in m.queues.values())
+    for key, spec in m.queues.items():
+        queue_id = logical_id(data, "AWS::SQS::Queue", "QueueName", names.queue(key))
+        dlq_id = logical_id(data, "AWS::SQS::Queue", "QueueName", names.dlq(key))
+        queue = queues[queue_id]
+        assert queue["VisibilityTimeout"] == spec.visibility_timeout
+        assert queue["RedrivePolicy"] == {
+            "deadLetterTargetArn": {"Fn::GetAtt": [dlq_id, "Arn"]},
+            "maxReceiveCount": spec.max_receive_count,
+        }
+        assert spec.max_receive_count == 5  # the platform's rule: a DLQ after 5 receives
+        for sub in spec.subscriptions:
+            match = [
+                s
+                for s in subscriptions
+                if s["Endpoint"] == {"Fn::GetAtt": [queue_id, "Arn"]}
+                and s["TopicArn"] == {"Ref": topic_ids[sub.topic]}
+            ]
+            assert len(match) == 1, (key, sub.topic)
+            assert match[0]["Protocol"] == "sqs"
+            assert match[0]["RawMessageDelivery"] is True
+            if sub.types:
+                assert match[0]["FilterPolicy"] == {"type": list(sub.types)}
+            else:
+                assert "FilterPolicy" not in match[0]
+
+
+def test_buckets_user_pool_secrets_ses_and_schedules(platform, templates, names):
+    data, m = templates["data"], platform.manifest
+    buckets = {p["BucketName"]: p for p in resources(data, "AWS::S3::Bucket").values()}
+    assert set(buckets) == {names.bucket(k) for k in m.buckets}
+    for key, spec in m.buckets.items():
+        b = buckets[names.bucket(key)]
+        assert b["PublicAccessBlockConfiguration"]["BlockPublicPolicy"] is True
+        assert ("VersioningConfiguration" in b) == spec.versioning
+        if spec.cors_origins:
+            assert b["CorsConfiguration"]["CorsRules"][0]["AllowedOrigins"] == list(spec.cors_origins)
+    # Only CloudFront, only this account's distributions, only built sites (never a version's spec.json).
+    sites_id = logical_id(data, "AWS::S3::Bucket", "BucketName", names.bucket(wiring.EDGE_BUCKET))
+    policy = next(
+        p for p in resources(data, "AWS::S3::BucketPolicy").values() if p["Bucket"] == {"Ref": sites_id}
+    )
+    reads = next(
+        s for s in policy["PolicyDocument"]["Statement"] if s.get("Sid") == "CloudFrontReadsBuiltSites"
+    )
+    assert reads["Principal"] == {"Service": "cloudfront.amazonaws.com"}
+    assert [flat(r).rsplit("}", 1)[-1] for r in as_list(reads["Resource"])] == [
+        "/" + p for p in wiring.EDGE_READ_PATHS
+    ]
+    assert "distribution/*" in flat(reads["Condition"]["ArnLike"]["AWS:SourceArn"])
+
+    pools = resources(data, "AWS::Cognito::UserPool")
+    groups = {p["GroupName"] for p in resources(data, "AWS::Cognito::UserPoolGroup").values()}
+    for key, spec in m.user_pools.items():
+        pool = next(p for p in pools.values() if p["UserPoolName"] == names.user_pool(key))
+        custom = {a["Name"]: a for a in pool["Schema"]}
+        for attr in spec.custom_attributes:
+            assert custom[attr]["AttributeDataType"] == "String" and custom[attr]["Mutable"] is True
+        assert set(spec.groups) <= groups
+
+    secrets = {p["Name"] for p in resources(data, "AWS::SecretsManager::Secret").values()}
+    assert secrets == {names.secret(k) for k, s in m.secrets.items() if s.create}
+    identities = {p["EmailIdentity"] for p in resources(data, "AWS::SES::EmailIdentity").values()}
+    assert identities == set(m.ses.identities)
+
+    inputs = [flat(p["Target"]["Input"]) for p in resources(data, "AWS::Scheduler::Schedule").values()]
+    scheduler_topic = logical_id(data, "AWS::SNS::Topic", "TopicName", names.topic(wiring.SCHEDULER_TOPIC))
+    for event_type in wiring.scheduled_types(m):
+        assert event_type in wiring.SCHEDULES, f"no cadence for {event_type}"
+        sent = [i for i in inputs if f'"StringValue":"{event_type}"' in i]
+        assert len(sent) == 1 and "${" + scheduler_topic + "}" in sent[0]
+
+
+# ---- services: least privilege -------------------------------------------------------------------------------
+def test_every_service_is_deployed_with_its_own_role(platform, templates):
+    services = wiring.services(platform.manifest)
+    assert platform.services.services == services
+    assert {"auth", "sitegen", "catalog", "orders", "payments"} <= set(services)
+    svc = templates["services"]
+    assert {p["ServiceName"] for p in resources(svc, "AWS::ECS::Service").values()} == {
+        f"{platform.settings.resource_prefix}{s}" for s in services
+    }
+    task_roles = {flat(p["TaskRoleArn"]) for p in resources(svc, "AWS::ECS::TaskDefinition").values()}
+    assert len(task_roles) == len(services)  # one role per service, never shared
+
+
+def test_each_task_role_reaches_only_its_own_tables_topic_and_queue(platform, templates, names):
+    m, prefix = platform.manifest, platform.settings.resource_prefix
+    services = wiring.services(m)
+
+    def own(keys) -> list[str]:  # the rule, restated here rather than taken from the code under test
+        return [k for k in keys if k == service or k.startswith(service + "_")]
+
+    for service in services:
+        own_tables = {names.table(t) for t in own(m.tables)}
+        others = {names.table(t) for t in m.tables} - own_tables
+        touched: set[str] = set()
+        for st in statements_of_role(templates, f"{prefix}{service}-task"):
+            actions = as_list(st["Action"])
+            arns = [flat(r) for r in as_list(st.get("Resource", []))]
+            if any(a.startswith("dynamodb:") for a in actions):
+                assert "dynamodb:*" not in actions and "*" not in arns, (service, st)
+                for arn in arns:
+                    table = arn.split(":table/", 1)[1].split("/", 1)[0]
+                    assert table in own_tables and table not in others, (service, arn)
+                    assert arn.endswith((f"table/{table}", f"table/{table}/index/*", "/stream/*")), arn
+                    touched.add(table)
+            if "sns:Publish" in actions and "Resource" in st:
+                assert {a.rsplit(":", 1)[1] for a in arns} == {names.topic(t) for t in own(m.topics)}
+            if "sns:Publish" in actions and "NotResource" in st:  # SMS: anything but a topic
+                assert flat(st["NotResource"]).endswith(":sns:*:*:*") and service in wiring.SMS_SENDERS
+            if any(a.startswith("sqs:") for a in actions):
+                own_queues = {names.queue(q) for q in own(m.queues)} | {names.dlq(q) for q in own(m.queues)}
+                assert {a.rsplit(":", 1)[1] for a in arns} <= own_queues, (service, arns)
+            if any(a.startswith("secretsmanager:") for a in actions):
+                assert all(
+                    a.endswith(
+                        (f":secret:{prefix}{service}/*", f":secret:{prefix}{wiring.SHARED_SECRET_PREFIX}*")
+                    )
+                    for a in arns
+                ), (service, arns)
+            if any(a.startswith("s3:") for a in actions):
+                allowed = {names.bucket(b) for b, users in wiring.BUCKET_USERS.items() if service in users}
+                assert {a.split(":::", 1)[1].split("/", 1)[0] for a in arns} <= allowed, (service, arns)
+        assert touched == own_tables, service
+
+
+def test_no_policy_anywhere_grants_dynamodb_on_everything(templates):
+    for name, template in templates.items():
+        for props in resources(template, "AWS::IAM::Policy").values():
+            for st in props["PolicyDocument"]["Statement"]:
+                if any(a.startswith("dynamodb:") for a in as_list(st["Action"])):
+                    assert "*" not in as_list(st.get("Resource", [])), (name, st)
+                    assert "NotResource" not in st, (name, st)
+
+
+# ---- api -----------------------------------------------------------------------------------------------------
+def test_http_api_routes_each_service_never_internal_and_is_throttled(platform, templates):
+    api = templates["api"]
+    routes = {p["RouteKey"] for p in resources(api, "AWS::ApiGatewayV2::Route").values()}
+    assert routes == {f"ANY /api/{s}/{{proxy+}}" for s in platform.services.services}
+    assert not [r for r in routes if "internal" in r]
+    stage = next(iter(resources(api, "AWS::ApiGatewayV2::Stage").values()))
+    assert stage["StageName"] == "$default"
+    assert stage["DefaultRouteSettings"]["ThrottlingRateLimit"] == platform.settings.api_rate_limit
+    assert stage["DefaultRouteSettings"]["ThrottlingBurstLimit"] == platform.settings.api_burst_limit
+    # Behind it, the load balancer refuses /api/*/internal/* before any service rule can match.
+    rules = resources(templates["services"], "AWS::ElasticLoadBalancingV2::ListenerRule").values()
+    first = min(rules, key=lambda r: r["Priority"])
+    assert first["Conditions"][0]["PathPatternConfig"]["Values"] == ["/api/*/internal/*"]
+    assert first["Actions"][0]["FixedResponseConfig"]["StatusCode"] == "404"
+    assert len({r["Priority"] for r in rules}) == len(rules)
+
+
+# ---- edge ----------------------------------------------------------------------------------------------------
+def _distribution(edge: dict[str, Any], alias: str) -> dict[str, Any]:
+    return next(
+        p["DistributionConfig"]
+        for p in resources(edge, "AWS::CloudFront::Distribution").values()
+        if alias in p["DistributionConfig"]["Aliases"]
+    )
+
+
+def test_edge_serves_stores_by_host_with_oac_function_and_caching(platform, templates):
+    edge, domain = templates["edge"], platform.settings.platform_domain
+    oac = next(iter(resources(edge, "AWS::CloudFront::OriginAccessControl").values()))
+    assert oac["OriginAccessControlConfig"]["OriginAccessControlOriginType"] == "s3"
+    assert oac["OriginAccessControlConfig"]["SigningBehavior"] == "always"
+    fn = next(iter(resources(edge, "AWS::CloudFront::Function").values()))
+    assert fn["FunctionConfig"]["Runtime"] == "cloudfront-js-2.0"
+    assert fn["FunctionConfig"]["KeyValueStoreAssociations"]
+    assert fn["AutoPublish"] is True and "kvs.get(host)" in fn["FunctionCode"]
+    assert resources(edge, "AWS::CloudFront::KeyValueStore")
+
+    dist = _distribution(edge, f"*.{domain}")
+    sites = next(o for o in dist["Origins"] if "S3OriginConfig" in o)
+    assert (
+        sites["DomainName"]
+        == f"{platform.settings.resource_prefix}sites.s3.{platform.settings.region}.amazonaws.com"
+    )
+    assert "OriginAccessControlId" in sites
+    assert dist["ViewerCertificate"]["MinimumProtocolVersion"] == "TLSv1.2_2021"
+    policies = resources(edge, "AWS::CloudFront::CachePolicy")
+
+    def ttl(behavior: dict[str, Any]) -> int:
+        return policies[behavior["CachePolicyId"]["Ref"]]["CachePolicyConfig"]["DefaultTTL"]
+
+    default = dist["DefaultCacheBehavior"]
+    behaviours = {b["PathPattern"]: b for b in dist["CacheBehaviors"]}
+    assert ttl(default) == 60 and ttl(behaviours["/assets/*"]) == 365 * 24 * 3600
+    for b in (default, behaviours["/assets/*"]):
+        assert b["Compress"] is True and b["FunctionAssociations"][0]["EventType"] == "viewer-request"
+    api = behaviours["/api/*"]
+    assert "POST" in api["AllowedMethods"] and "FunctionAssociations" not in api
+    assert api["CachePolicyId"] == "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"  # managed CachingDisabled
+
+    certs = resources(edge, "AWS::CertificateManager::Certificate")
+    assert any(c["DomainName"] == f"*.{domain}" and c["ValidationMethod"] == "DNS" for c in certs.values())
+    records = resources(edge, "AWS::Route53::RecordSet").values()
+    assert {r["Type"] for r in records if r["Name"] == f"*.{domain}."} == {"A", "AAAA"}
+    # sitegen (and only it) may switch hosts in the key value store.
+    kvs_grants = [
+        p
+        for p in resources(edge, "AWS::IAM::Policy").values()
+        if p["Roles"] == [f"{platform.settings.resource_prefix}sitegen-task"]
+    ]
+    assert len(kvs_grants) == 1
+
+
+def test_custom_domain_has_zone_certificate_distribution_and_records(templates):
+    edge = templates["edge"]
+    zone_id = logical_id(edge, "AWS::Route53::HostedZone", "Name", f"{SAMPLE_DOMAIN}.")
+    cert_id, cert = next(
+        (k, c)
+        for k, c in resources(edge, "AWS::CertificateManager::Certificate").items()
+        if c["DomainName"] == SAMPLE_DOMAIN
+    )
+    assert cert["SubjectAlternativeNames"] == [f"www.{SAMPLE_DOMAIN}"]
+    assert cert["ValidationMethod"] == "DNS"
+    assert {o["HostedZoneId"]["Ref"] for o in cert["DomainValidationOptions"]} == {zone_id}
+    dist = _distribution(edge, SAMPLE_DOMAIN)
+    assert dist["Aliases"] == [SAMPLE_DOMAIN, f"www.{SAMPLE_DOMAIN}"]
+    assert dist["ViewerCertificate"]["AcmCertificateArn"] == {"Ref": cert_id}
+    # Served by the same host → release function as the platform's distribution.
+    assert "FunctionAssociations" in dist["DefaultCacheBehavior"]
+    records = [
+        r
+        for r in resources(edge, "AWS::Route53::RecordSet").values()
+        if r["HostedZoneId"] == {"Ref": zone_id}
+    ]
+    assert {(r["Name"], r["Type"]) for r in records} == {
+        (f"{n}.", t) for n in (SAMPLE_DOMAIN, f"www.{SAMPLE_DOMAIN}") for t in ("A", "AAAA")
+    }
+    assert all("AliasTarget" in r for r in records)
+
+
+@pytest.mark.parametrize("bad", ["curam", "-curam.in", "cu ram.in", "curam..in", "https://curam.in"])
+def test_custom_domain_refuses_a_name_that_is_not_a_domain(platform, bad):
+    with pytest.raises(ValueError):
+        CustomDomain(platform.edge, "Bad", domain=bad, site=platform.edge.site)
+
+
+# ---- by construction -----------------------------------------------------------------------------------------
+def test_a_new_service_in_the_manifest_gets_its_table_queue_route_and_a_role_for_it_alone(tmp_path):
+    manifest = tmp_path / "resources.toml"
+    manifest.write_text(
+        find_manifest().read_text()
+        + """
+[tables.zzz]
+name = "zzz"
+ttl_attribute = "expires_at"
+gsis = [{ name = "GSI1", hash_key = "GSI1PK", range_key = "GSI1SK" }]
+
+[tables.zzz_archive]
+name = "zzz-archive"
+
+[topics.zzz]
+name = "zzz-events"
+
+[queues.zzz]
+name = "zzz-events"
+subscriptions = [{ topic = "orders", types = ["order.placed"] }]
+"""
+    )
+    app = new_app(outdir=str(tmp_path / "cdk.out"))
+    platform = build(app, InfraSettings(manifest_path=str(manifest)))
+    templates = {
+        name: Template.from_stack(getattr(platform, name)).to_json()
+        for name in ("data", "services", "api", "edge")
+    }
+    tables = {p["TableName"] for p in resources(templates["data"], "AWS::DynamoDB::Table").values()}
+    assert {"webdpro-zzz", "webdpro-zzz-archive"} <= tables
+    assert "zzz" in platform.services.services and "zzz_archive" not in platform.services.services
+    touched = set()
+    for st in statements_of_role(templates, "webdpro-zzz-task"):
+        if any(a.startswith("dynamodb:") for a in as_list(st["Action"])):
+            touched |= {flat(r).split(":table/", 1)[1].split("/", 1)[0] for r in as_list(st["Resource"])}
+    assert touched == {"webdpro-zzz", "webdpro-zzz-archive"}
+    routes = {p["RouteKey"] for p in resources(templates["api"], "AWS::ApiGatewayV2::Route").values()}
+    assert "ANY /api/zzz/{proxy+}" in routes
+
+
+# ---- the edge function's logic, run on Node with a stand-in for CloudFront's key value store ------------------
+@pytest.mark.skipif(shutil.which("node") is None, reason="needs node")
+def test_edge_function_maps_host_to_release_and_refuses_unknown_or_suspended_hosts():
+    code = FUNCTION_CODE.read_text().replace(
+        "import cf from 'cloudfront';",
+        "const STORE = {'curam.webdpro.in': 'stores/st_1/v000003/site', 'curam.in': 'stores/st_1/v000003/site',"
+        " 'shut.webdpro.in': 'suspended', 'odd.webdpro.in': '../../secret'};"
+        " const cf = {kvs: () => ({get: async (k) => { if (k in STORE) return STORE[k]; throw new Error('nf'); }})};",
+    )
+    harness = (
+        code
+        + """
+const cases = [['curam.webdpro.in', '/'], ['www.curam.in', '/about'], ['CURAM.webdpro.in', '/assets/app.js'],
+  ['curam.in', '/category/tea.html'], ['nobody.webdpro.in', '/'], ['shut.webdpro.in', '/'], ['odd.webdpro.in', '/']];
+(async () => {
+  const out = [];
+  for (const [host, uri] of cases) {
+    const r = await handler({request: {uri, headers: {host: {value: host}}}});
+    out.push(r.statusCode ? r.statusCode : r.uri);
+  }
+  console.log(JSON.stringify(out));
+})();
+"""
+    )
+    result = subprocess.run(
+        ["node", "--input-type=module", "-"],
+        input=harness,
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=True,
+    )
+    assert json.loads(result.stdout) == [
+        "/stores/st_1/v000003/site/index.html",
+        "/stores/st_1/v000003/site/about.html",
+        "/stores/st_1/v000003/site/assets/app.js",
+        "/stores/st_1/v000003/site/category/tea.html",
+        404,
+        503,
+        404,
+    ]
