@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+import httpx
 import pytest
 
 from tests.e2e.conftest import Person, wait_for
@@ -22,7 +23,7 @@ def test_gateway_is_healthy_and_serves_every_openapi_document(gw, platform):
         assert doc.status_code == 200 and doc.json()["openapi"].startswith("3."), service
 
 
-def test_reference_flow(gw):
+def test_reference_flow(gw, platform):
     # 1. Raj logs in with his mobile number and an SMS OTP.
     raj = Person(gw, "+919820012345", "BUSINESS_OWNER", "10.20.0.1").login()
     me = raj.get("/api/auth/me").json()
@@ -136,3 +137,60 @@ def test_reference_flow(gw):
     mine = customer.get(f"/api/orders/me/orders/{order['orderId']}").json()
     assert mine["status"] == "PACKED" and [t["status"] for t in mine["timeline"]][-1] == "PACKED"
     assert other.get(f"/api/orders/orders/{order['orderId']}").status_code == 404
+
+    # 12 (online). Raj onboards to Route; the customer pays by UPI on the Razorpay emulator's checkout.
+    linked = raj.post(
+        "/api/payments/linked-account",
+        json={
+            "legalBusinessName": "Curam Fresh",
+            "contactName": "Raj",
+            "email": "raj@curam.in",
+            "phone": "+919820012345",
+        },
+    )
+    assert linked.status_code == 201, linked.text
+    upi = customer.post(
+        f"/api/orders/stores/{store_id}/checkout",
+        json={
+            "items": [{"productId": product["productId"], "quantity": 1}],
+            "paymentMethod": "UPI",
+            "deliveryAddress": {
+                "name": "Meera",
+                "line1": "12 Hill Road, Bandra West",
+                "city": "Mumbai",
+                "pincode": "400050",
+            },
+        },
+        headers={"idempotency-key": "e2e-curam-upi-1"},
+    )
+    assert upi.status_code == 201, upi.text
+    online = upi.json()
+    assert online["status"] == "PAYMENT_PENDING" and online["payment"]["razorpayOrderId"].startswith("order_")
+    razorpay = platform.env["WEBDPRO_RAZORPAY_BASE_URL"]
+    paid = httpx.post(
+        f"{razorpay}/checkout/{online['payment']['razorpayOrderId']}/pay",
+        json={"method": "upi", "outcome": "success"},
+    )
+    assert paid.status_code == 200, paid.text
+    handler = paid.json()
+    verified = customer.post(
+        "/api/payments/verify",
+        json={
+            "orderId": online["orderId"],
+            "razorpayPaymentId": handler["razorpay_payment_id"],
+            "razorpayOrderId": handler["razorpay_order_id"],
+            "razorpaySignature": handler["razorpay_signature"],
+        },
+    )
+    assert verified.status_code == 200, verified.text
+    assert wait_for(
+        lambda: customer.get(f"/api/orders/me/orders/{online['orderId']}").json()["status"] == "CONFIRMED"
+    )
+    payment = wait_for(
+        lambda: (
+            (p := raj.get(f"/api/payments/payments/{online['orderId']}").json()).get("transferStatus") and p
+        )
+    )
+    assert payment["status"] == "CAPTURED" and payment["transferStatus"] == "ON_HOLD"
+    assert payment["platformCutPaise"] + payment["merchantSharePaise"] == online["amountPaise"]
+    assert founder.get(f"/api/payments/payments/{online['orderId']}").status_code == 403

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
 from litestar import Controller, Response, get
 
@@ -12,18 +13,28 @@ from webdpro_core.errors import NotFound
 
 _SAFE_PATH = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,200}$")
 _NAME = re.compile(r"^[a-z0-9_-]{3,80}$")
-# The page may run only our own script (and Razorpay's checkout); model or merchant text can never add one.
-_SITE_CSP = (
-    "default-src 'self'; img-src 'self' data: https:; style-src 'self'; "
-    "script-src 'self' https://checkout.razorpay.com; connect-src 'self' https:; frame-src https:; "
-    "object-src 'none'; base-uri 'none'; form-action 'self'"
-)
 
 
-def site_headers(content_type: str, *, cache: str) -> dict[str, str]:
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def site_csp(checkout_js_url: str) -> str:
+    """The page may run only our own script and Razorpay's checkout (the emulator's locally); model or merchant
+    text can never add one."""
+    checkout = _origin(checkout_js_url)
+    return (
+        "default-src 'self'; img-src 'self' data: https:; style-src 'self' 'unsafe-inline'; "
+        f"script-src 'self' {checkout}; connect-src 'self' {checkout}; frame-src {checkout} https:; "
+        "object-src 'none'; base-uri 'none'; form-action 'self'"
+    )
+
+
+def site_headers(content_type: str, *, cache: str, checkout_js_url: str) -> dict[str, str]:
     headers = {"Cache-Control": cache, "X-Content-Type-Options": "nosniff"}
     if content_type.startswith("text/html"):
-        headers["Content-Security-Policy"] = _SITE_CSP
+        headers["Content-Security-Policy"] = site_csp(checkout_js_url)
     return headers
 
 
@@ -55,7 +66,9 @@ class PreviewController(Controller):
             if found is None:
                 raise NotFound("No such page", code="PAGE_NOT_FOUND")
         body, content_type = found
-        headers = site_headers(content_type, cache="private, no-store")
+        headers = site_headers(
+            content_type, cache="private, no-store", checkout_js_url=deps.settings.checkout_js_url
+        )
         headers["X-Robots-Tag"] = "noindex"  # drafts are never indexed
         return Response(body, status_code=status, media_type=content_type, headers=headers)
 
