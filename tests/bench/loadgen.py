@@ -6,6 +6,11 @@ as little CPU per request as possible so that it does not starve the server it m
 
 Run as its own process: `python loadgen.py URL --connections 32 --duration 8 --warmup 2 -H 'Name: value'`.
 Prints one JSON object: {"requests","errors","statuses","rps","p50_ms","p90_ms","p99_ms","seconds"}.
+
+`--plan FILE` sends other requests than one fixed GET (the checkout bench): a JSON object
+`{"method", "headers": [[name, value], ...], "variants": [{"headers": [[name, value], ...], "body": "..."}, ...],
+"unique_header": name, "unique_prefix": "..."}`; request n uses variant n % len(variants) and carries
+`unique_header: <unique_prefix><n>` (an Idempotency-Key that is never repeated).
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ import asyncio
 import json
 import sys
 import time
+from collections.abc import Callable
 from urllib.parse import urlsplit
 
 
@@ -28,7 +34,7 @@ class Stats:
 
 
 class Connection(asyncio.Protocol):
-    def __init__(self, request: bytes, stats: Stats, closed: asyncio.Future) -> None:
+    def __init__(self, request: bytes | Callable[[], bytes], stats: Stats, closed: asyncio.Future) -> None:
         self.request = request
         self.stats = stats
         self.closed = closed
@@ -41,8 +47,9 @@ class Connection(asyncio.Protocol):
         self._send()
 
     def _send(self) -> None:
+        request = self.request if isinstance(self.request, bytes) else self.request()
         self.sent_at = time.perf_counter_ns()
-        self.transport.write(self.request)  # type: ignore[union-attr]
+        self.transport.write(request)  # type: ignore[union-attr]
 
     def data_received(self, data: bytes) -> None:
         self.buf += data
@@ -96,14 +103,45 @@ class Connection(asyncio.Protocol):
             self.closed.set_result(None)
 
 
-async def run(url: str, headers: list[str], connections: int, duration: float, warmup: float) -> dict:
+def planned(plan: dict, target: str, host: str, port: int, headers: list[str]) -> Callable[[], bytes]:
+    """The request factory of a `--plan` (see the module doc)."""
+    common = [
+        f"{plan.get('method', 'GET')} {target} HTTP/1.1",
+        f"Host: {host}:{port}",
+        "Accept: */*",
+        *headers,
+    ]
+    common += [f"{k}: {v}" for k, v in plan.get("headers", [])]
+    variants = []
+    for v in plan.get("variants") or [{}]:
+        body = v.get("body", "").encode()
+        lines = [*common, *(f"{k}: {val}" for k, val in v.get("headers", [])), f"Content-Length: {len(body)}"]
+        variants.append(("\r\n".join(lines).encode("latin-1"), body))
+    unique = plan.get("unique_header")
+    prefix = plan.get("unique_prefix", "")
+    counter = [0]
+
+    def make() -> bytes:
+        counter[0] += 1
+        head, body = variants[counter[0] % len(variants)]
+        extra = f"\r\n{unique}: {prefix}{counter[0]}".encode("latin-1") if unique else b""
+        return head + extra + b"\r\n\r\n" + body
+
+    return make
+
+
+async def run(
+    url: str, headers: list[str], connections: int, duration: float, warmup: float, plan: dict | None = None
+) -> dict:
     parts = urlsplit(url)
     host, port = parts.hostname or "127.0.0.1", parts.port or 80
     target = parts.path or "/"
     if parts.query:
         target += "?" + parts.query
     lines = [f"GET {target} HTTP/1.1", f"Host: {host}:{port}", "Accept: */*", *headers]
-    request = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
+    request: bytes | Callable[[], bytes] = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
+    if plan is not None:
+        request = planned(plan, target, host, port, headers)
     stats = Stats()
     loop = asyncio.get_running_loop()
     stop_at = loop.time() + warmup + duration
@@ -156,14 +194,19 @@ def main() -> None:
     ap.add_argument("-c", "--connections", type=int, default=32)
     ap.add_argument("-d", "--duration", type=float, default=8.0)
     ap.add_argument("-w", "--warmup", type=float, default=2.0)
+    ap.add_argument("--plan", help="JSON file: method, bodies and per-request headers (module doc)")
     args = ap.parse_args()
+    plan = None
+    if args.plan:
+        with open(args.plan) as f:
+            plan = json.load(f)
     try:
         import uvloop  # type: ignore[import-not-found]
 
         uvloop.install()
     except ImportError:
         pass
-    result = asyncio.run(run(args.url, args.header, args.connections, args.duration, args.warmup))
+    result = asyncio.run(run(args.url, args.header, args.connections, args.duration, args.warmup, plan))
     json.dump(result, sys.stdout)
     sys.stdout.write("\n")
 

@@ -11,6 +11,13 @@
 3. p50/p95 of a whole OTP login (POST /otp/request, read the code from the emulator, POST /otp/verify) over
    distinct phone numbers and distinct X-Forwarded-For addresses (the send limits are per destination and per
    client address).
+   `--no-auth` skips 1-3.
+4. Store generation (bench_sitegen.py): prompt → preview ready, p50/p95 over 20 prompts across the 8 sectors,
+   with the offline generator and with the Bedrock stand-in answering at a realistic latency. `--no-sitegen`,
+   `--no-bedrock`.
+5. Checkout (bench_checkout.py): AWS calls per checkout on the critical path (a botocore hook loaded into the
+   orders and catalog processes), checkout p50/p99 and throughput, hot-product goodput. `--no-checkout`.
+   4 and 5 run on the local platform (webdpro_local.platform: emulator, services, gateway as processes).
 
 The load generator runs as its own process: `wrk` (one thread) when installed — the script tries
 `apt-get install wrk` once when it is missing and it runs as root — otherwise loadgen.py, a raw-asyncio
@@ -441,6 +448,96 @@ def profile_me(procs: Procs, load: Load, auth: subprocess.Popen, url: str, heade
     print(f"  raw stacks: {out}")
 
 
+# ------------------------------------------------------------------------------------- platform sections
+
+
+def platform_sections(args: argparse.Namespace, procs: Procs, load: Load, log_dir: Path) -> list[str]:
+    """Store generation (bench_sitegen.py) and checkout (bench_checkout.py) on the local platform, started by
+    webdpro_local.platform (its own processes, stopped when the `with` ends); → the report's lines. A section
+    that fails reports why and the others still run."""
+    import bench_checkout
+    import bench_sitegen
+    from flows import detach_absent_consumers, people
+
+    from webdpro_local.platform import free_ports_env, start_platform
+
+    def platform_env(extra: dict[str, str]) -> dict[str, str]:
+        return {
+            **free_ports_env(),
+            "WEBDPRO_ENV": "test",
+            "WEBDPRO_LOG_LEVEL": "WARNING",
+            # One merchant generates every store of a pass: the daily AI quota is raised for the run.
+            "WEBDPRO_DAILY_GENERATION_CAP": "100000",
+            "WEBDPRO_BENCH": str(os.getpid()),
+            **extra,
+        }
+
+    lines: list[str] = []
+    notes: list[str] = []
+    offline: dict | None = None
+    bedrock: dict | None = None
+    extra: dict = {"latency_ms": args.bedrock_latency_ms, "bedrock_concurrency": args.bedrock_concurrency}
+    checkout: dict | None = None
+    calls_dir = log_dir / "aws-calls"
+    services = ["auth", "sitegen"] + ([] if args.no_checkout else ["catalog", "orders"])
+    hook = bench_checkout.hook_env(calls_dir, "orders,catalog,sitegen", dict(os.environ))
+    print(f"platform ({', '.join(services)}; AWS calls counted in sitegen, catalog, orders) ...", flush=True)
+    with (
+        start_platform(platform_env(hook), services=services, log_dir=log_dir / "platform", quiet=True) as p,
+        httpx.Client(base_url=p.gateway_url, timeout=60) as gw,
+    ):
+        detached = detach_absent_consumers(p.aws_url, services)
+        if detached:
+            notes.append(
+                f"event queues of services not started here, unsubscribed and purged: {', '.join(detached)}"
+            )
+        merchant = people(gw, 1, "BUSINESS_OWNER", tag=40)[0]
+        if not args.no_sitegen:
+            try:
+                t0 = time.time()
+                offline = bench_sitegen.summary(bench_sitegen.run_pass(gw, merchant, args.prompts, "offline"))
+                window = (t0, time.time())
+            except Exception as exc:
+                lines.append(f"store generation (offline) FAILED: {exc} (logs: {log_dir})")
+        if not args.no_checkout:
+            try:
+                checkout = bench_checkout.run(
+                    gw,
+                    merchant,
+                    p.aws_url,
+                    calls_dir,
+                    load,
+                    children=p.children,
+                    buyers=args.buyers,
+                    seconds=args.checkout_duration,
+                    warmup=args.checkout_warmup,
+                )
+            except Exception as exc:
+                lines.append(f"checkout FAILED: {exc} (logs: {log_dir})")
+        if offline:
+            extra["sitegen_aws"] = bench_checkout.count_generation_calls(calls_dir, window)
+    if not args.no_sitegen and not args.no_bedrock:
+        try:
+            results, extra["model_calls"] = bench_sitegen.bedrock_section(
+                procs,
+                platform_env,
+                start_platform,
+                lambda gw: people(gw, 1, "BUSINESS_OWNER", tag=41)[0],
+                args.prompts,
+                args.bedrock_latency_ms,
+                log_dir,
+                args.bedrock_concurrency,
+            )
+            bedrock = bench_sitegen.summary(results)
+        except Exception as exc:
+            lines.append(f"store generation (Bedrock stand-in) FAILED: {exc} (logs: {log_dir})")
+    if offline or bedrock:
+        lines = bench_sitegen.report(offline, bedrock, extra) + lines
+    if checkout:
+        lines += bench_checkout.report(checkout, "loadgen.py --plan (asyncio)")
+    return lines + [f"  note: {n}" for n in notes]
+
+
 # ---------------------------------------------------------------------------------------------------- main
 
 
@@ -499,6 +596,20 @@ def main() -> int:
     ap.add_argument("--no-install", action="store_true", help="never apt-get install wrk")
     ap.add_argument("--no-breakdown", action="store_true", help="skip the webdpro_http piece-by-piece runs")
     ap.add_argument("--profile", action="store_true", help="also sample the auth worker with py-spy (PyPI)")
+    ap.add_argument("--no-auth", action="store_true", help="skip the auth figures (sections 1-3)")
+    ap.add_argument("--no-sitegen", action="store_true", help="skip the store generation figures")
+    ap.add_argument("--no-bedrock", action="store_true", help="skip generation through the Bedrock stand-in")
+    ap.add_argument("--no-checkout", action="store_true", help="skip the checkout figures")
+    ap.add_argument("--prompts", type=int, default=20, help="prompts per generation pass (default 20)")
+    ap.add_argument(
+        "--bedrock-latency-ms", type=int, default=800, help="the stand-in's latency per model call (800)"
+    )
+    ap.add_argument(
+        "--bedrock-concurrency", type=int, default=4, help="stand-in generations in flight at a time (4)"
+    )
+    ap.add_argument("--buyers", type=int, default=50, help="concurrent buyers in the checkout runs (50)")
+    ap.add_argument("--checkout-duration", type=float, default=8.0, help="measured s per checkout run (8)")
+    ap.add_argument("--checkout-warmup", type=float, default=3.0, help="warm-up s per checkout run (3)")
     args = ap.parse_args()
 
     def _terminate(signum, _frame):
@@ -516,6 +627,7 @@ def main() -> int:
     logins: dict[str, list[float]] = {}
     breakdown: list[tuple[str, dict]] = []
     micro: dict[str, float] = {}
+    platform_lines: list[str] = []
     try:
         wrk = None if args.client == "python" else find_wrk(not args.no_install)
         if args.client == "wrk" and not wrk:
@@ -523,64 +635,74 @@ def main() -> int:
         load = Load(procs, wrk, args.connections, args.duration, args.warmup)
         print(f"load generator: {load.client}; {args.warmup:g}s warm-up + {args.duration:g}s per run")
 
-        aws_port, auth_port, hello_port = free_port(), free_port(), free_port()
-        env = base_env(aws_port)
-        emulator_url = f"http://127.0.0.1:{aws_port}"
-        emu = procs.start(
-            "emulator",
-            [sys.executable, "-m", "webdpro_local.emulator"],
-            {**env, "WEBDPRO_AWS_PORT": str(aws_port)},
-        )
-        wait_http(f"{emulator_url}/moto-api/", emu)
-        print(f"emulator up on {emulator_url}; provisioned in {provision(env):.1f}s", flush=True)
+        if not args.no_auth:
+            aws_port, auth_port, hello_port = free_port(), free_port(), free_port()
+            env = base_env(aws_port)
+            emulator_url = f"http://127.0.0.1:{aws_port}"
+            emu = procs.start(
+                "emulator",
+                [sys.executable, "-m", "webdpro_local.emulator"],
+                {**env, "WEBDPRO_AWS_PORT": str(aws_port)},
+            )
+            wait_http(f"{emulator_url}/moto-api/", emu)
+            print(f"emulator up on {emulator_url}; provisioned in {provision(env):.1f}s", flush=True)
 
-        auth = procs.start("auth", [str(VENV_BIN / "webdpro-auth")], {**env, "WEBDPRO_PORT": str(auth_port)})
-        hello = start_bench_app(procs, env, "hello", hello_port)
-        auth_url, hello_url = f"http://127.0.0.1:{auth_port}", f"http://127.0.0.1:{hello_port}"
-        try:
-            wait_http(f"{auth_url}/api/auth/healthz", auth)
-        except RuntimeError:
-            print(procs.log_tail("auth"), file=sys.stderr)
-            raise
-        wait_http(f"{hello_url}/hello", hello)
+            auth = procs.start(
+                "auth", [str(VENV_BIN / "webdpro-auth")], {**env, "WEBDPRO_PORT": str(auth_port)}
+            )
+            hello = start_bench_app(procs, env, "hello", hello_port)
+            auth_url, hello_url = f"http://127.0.0.1:{auth_port}", f"http://127.0.0.1:{hello_port}"
+            try:
+                wait_http(f"{auth_url}/api/auth/healthz", auth)
+            except RuntimeError:
+                print(procs.log_tail("auth"), file=sys.stderr)
+                raise
+            wait_http(f"{hello_url}/hello", hello)
 
-        print(
-            f"{args.logins} OTP logins (BUSINESS_OWNER, distinct phones and X-Forwarded-For) ...", flush=True
-        )
-        logins, token = otp_logins(auth_url, emulator_url, args.logins)
-        bearer = {"Authorization": f"Bearer {token}"}
-        me = httpx.get(f"{auth_url}/api/auth/me", headers=bearer, timeout=5)
-        if me.status_code != 200 or me.json().get("role") != "BUSINESS_OWNER":
-            raise RuntimeError(f"/me with the login's token: {me.status_code} {me.text[:300]}")
+            print(
+                f"{args.logins} OTP logins (BUSINESS_OWNER, distinct phones and X-Forwarded-For) ...",
+                flush=True,
+            )
+            logins, token = otp_logins(auth_url, emulator_url, args.logins)
+            bearer = {"Authorization": f"Bearer {token}"}
+            me = httpx.get(f"{auth_url}/api/auth/me", headers=bearer, timeout=5)
+            if me.status_code != 200 or me.json().get("role") != "BUSINESS_OWNER":
+                raise RuntimeError(f"/me with the login's token: {me.status_code} {me.text[:300]}")
 
-        rows = best_of(
-            load,
-            max(1, args.rounds),
-            [
-                ("GET /hello  bare Litestar", f"{hello_url}/hello", {}),
-                ("GET /api/auth/me  direct", f"{auth_url}/api/auth/me", bearer),
-            ],
-        )
-        gateway_url, note = start_gateway(procs, env, auth_port)
-        if gateway_url:
-            rows += best_of(load, 1, [("GET /api/auth/me  gateway", f"{gateway_url}/api/auth/me", bearer)])
-        else:
-            notes.append(f"/me via the gateway {note}")
+            rows = best_of(
+                load,
+                max(1, args.rounds),
+                [
+                    ("GET /hello  bare Litestar", f"{hello_url}/hello", {}),
+                    ("GET /api/auth/me  direct", f"{auth_url}/api/auth/me", bearer),
+                ],
+            )
+            gateway_url, note = start_gateway(procs, env, auth_port)
+            if gateway_url:
+                rows += best_of(
+                    load, 1, [("GET /api/auth/me  gateway", f"{gateway_url}/api/auth/me", bearer)]
+                )
+            else:
+                notes.append(f"/me via the gateway {note}")
 
-        if not args.no_breakdown:
-            jwks = {"WEBDPRO_JWKS_URL": f"{auth_url}/api/auth/.well-known/jwks.json"}
-            for variant in ("mw", "platform", "guarded"):
-                print(f"load: breakdown variant {variant} ...", flush=True)
-                port = free_port()
-                proc = start_bench_app(procs, {**env, **jwks}, variant, port)
-                url = f"http://127.0.0.1:{port}{VARIANTS[variant][1]}"
-                wait_http(url, proc)
-                breakdown.append((variant, load.run(url, bearer if variant == "guarded" else {})))
-                procs.stop(proc)
-            micro = micro_costs()
+            if not args.no_breakdown:
+                jwks = {"WEBDPRO_JWKS_URL": f"{auth_url}/api/auth/.well-known/jwks.json"}
+                for variant in ("mw", "platform", "guarded"):
+                    print(f"load: breakdown variant {variant} ...", flush=True)
+                    port = free_port()
+                    proc = start_bench_app(procs, {**env, **jwks}, variant, port)
+                    url = f"http://127.0.0.1:{port}{VARIANTS[variant][1]}"
+                    wait_http(url, proc)
+                    breakdown.append((variant, load.run(url, bearer if variant == "guarded" else {})))
+                    procs.stop(proc)
+                micro = micro_costs()
 
-        if args.profile:
-            profile_me(procs, load, auth, f"{auth_url}/api/auth/me", bearer, max(6.0, args.duration))
+            if args.profile:
+                profile_me(procs, load, auth, f"{auth_url}/api/auth/me", bearer, max(6.0, args.duration))
+            procs.stop_all()  # the auth processes are done: the platform sections get the cores
+
+        if not (args.no_sitegen and args.no_checkout):
+            platform_lines = platform_sections(args, procs, load, log_dir)
     except KeyboardInterrupt as exc:
         print(f"\ninterrupted ({exc or 'Ctrl-C'}): stopping everything", file=sys.stderr)
         return 130
@@ -593,19 +715,21 @@ def main() -> int:
 
     rounds = f"best of {args.rounds} interleaved rounds, " if args.rounds > 1 else ""
     print()
-    print(f"WebdPro foundation bench — loopback, {os.cpu_count()} cores, client: {load.client} (own process)")
-    print(
-        f"each run: {args.warmup:g}s warm-up then {args.duration:g}s measured; {rounds}granian 1 worker ASGI"
-    )
-    print(
-        f"{'target':<28} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'requests':>9} {'non-2xx':>8} {'errors':>7}"
-    )
+    print(f"WebdPro bench — loopback, {os.cpu_count()} cores")
+    if rows:
+        print(f"auth: client {load.client} (own process)")
+        print(
+            f"each run: {args.warmup:g}s warm-up then {args.duration:g}s measured; {rounds}granian 1 worker ASGI"
+        )
+        print(
+            f"{'target':<28} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'requests':>9} {'non-2xx':>8} {'errors':>7}"
+        )
     for name, r in rows:
         print(
             f"{name:<28} {r['rps']:>9.0f} {_fmt(r['p50_ms']):>8} {_fmt(r['p99_ms']):>8} "
             f"{r['requests']:>9} {r['non_2xx']:>8} {r['errors']:>7}"
         )
-    hello_rps = rows[0][1]["rps"] or float("nan")
+    hello_rps = (rows[0][1]["rps"] if rows else 0) or float("nan")
     for name, r in rows[1:]:
         ratio = r["rps"] / hello_rps
         verdict = "meets" if ratio >= 0.7 else "BELOW"
@@ -632,9 +756,11 @@ def main() -> int:
         )
         parts = ", ".join(f"{k} {statistics.median(v):.1f}" for k, v in logins.items() if k != "total")
         print(f"  p50 per step (ms): {parts}  (read code = GET the emulator's /moto-api/data.json)")
+    for line in platform_lines:
+        print(line)
     for note in notes:
         print(f"note: {note}")
-    if not load.wrk:
+    if rows and not load.wrk:
         print(
             "note: Python load generator: slower than wrk, so req/s of fast targets and the ratio read high"
         )
