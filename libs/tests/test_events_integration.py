@@ -89,6 +89,7 @@ async def test_state_and_event_commit_together_and_the_event_arrives_filtered(en
     uow.emit(new_event("thing.happened", {"n": 1}, tenant_id="tnt_a", source="test"))
     uow.emit(new_event("thing.ignored", {"n": 2}, tenant_id="tnt_a", source="test"))  # filtered out
     await uow.commit()
+    await env["outbox"].drain()
     assert (await env["table"].get({"PK": "THING#1", "SK": "STATE"}))["status"] == "done"
     messages = await _receive(env["sqs"], env["queue"], 1)
     assert [decode(m["Body"]).type for m in messages] == ["thing.happened"]

@@ -154,6 +154,16 @@ class Table:
                 raise ConditionFailed(condition) from err
             raise
 
+    async def delete_many(self, keys: list[dict[str, Any]]) -> None:
+        """Unconditional deletes, 25 to a BatchWriteItem call; unprocessed keys are retried."""
+        for start in range(0, len(keys), 25):
+            requests = [{"DeleteRequest": {"Key": to_item(k)}} for k in keys[start : start + 25]]
+            for _ in range(5):
+                resp = await self.client.batch_write_item(RequestItems={self.name: requests})
+                requests = resp.get("UnprocessedItems", {}).get(self.name, [])
+                if not requests:
+                    break
+
     async def query(
         self,
         pk_value: str,

@@ -49,6 +49,7 @@ class Outbox:
     def __init__(self, table: Table, publisher: SnsPublisher) -> None:
         self.table = table
         self.publisher = publisher
+        self._flushing: set[asyncio.Task] = set()
 
     def begin(self) -> UnitOfWork:
         return UnitOfWork(self)
@@ -64,23 +65,29 @@ class Outbox:
         )
 
     async def commit(self, tx: Transaction, events: list[Envelope]) -> None:
+        """Commit the writes and their events; publishing happens right after, off the caller's path (the
+        request answers once the transaction is durable — the relay covers a crash before the publish)."""
         for event in events:
             self.stage(tx, event)
         await tx.commit(self.table.client)
         if events:
-            await self.flush(events)
+            task = asyncio.create_task(self.flush(events))
+            self._flushing.add(task)
+            task.add_done_callback(self._flushing.discard)
+
+    async def drain(self) -> None:
+        """Wait for the publishes in flight (at shutdown, and in tests that read the topic at once)."""
+        while self._flushing:
+            await asyncio.gather(*list(self._flushing), return_exceptions=True)
 
     async def flush(self, events: list[Envelope]) -> None:
         """Publish now; whatever fails stays in the outbox for the relay."""
         try:
             failed = await self.publisher.publish_many(events)
+            failed_ids = {e.id for e in failed}
+            await self.table.delete_many([_key(e) for e in events if e.id not in failed_ids])
         except Exception as exc:
             log.warning("outbox.publish_failed", error=str(exc), count=len(events))
-            return
-        failed_ids = {e.id for e in failed}
-        for event in events:
-            if event.id not in failed_ids:
-                await self.table.delete(_key(event))
 
     async def relay_once(self, min_age_seconds: float = 2.0) -> int:
         """Publish rows left behind (older than `min_age_seconds`, so the inline flush is not raced)."""

@@ -48,6 +48,8 @@ class EventRuntime:
 
     async def stop(self) -> None:
         self._stop.set()
+        if self.outbox is not None:
+            await self.outbox.drain()
         for task in self._tasks:
             task.cancel()
         for task in self._tasks:

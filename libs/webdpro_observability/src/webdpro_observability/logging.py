@@ -55,6 +55,13 @@ def configure_logging(service: str, level: str = "INFO", json: bool = True) -> N
     structlog.contextvars.bind_contextvars(service=service)
     # Libraries that log through stdlib logging (botocore, granian) stay quiet unless they warn.
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
+    for noisy in (
+        "httpx",
+        "httpcore",
+        "botocore",
+        "aiobotocore",
+    ):  # one INFO line per outbound call otherwise
+        logging.getLogger(noisy).setLevel(max(lvl, logging.WARNING))
 
 
 def get_logger(name: str | None = None):
