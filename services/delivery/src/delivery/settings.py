@@ -10,6 +10,10 @@ class DeliverySettings(BaseSettings, frozen=True, kw_only=True):
     # may be (a phone that was offline sends what it kept).
     location_max_future_seconds: float = 30.0
     location_max_age_seconds: float = 6 * 3600.0
+    # Positions are buffered in the process and written every this many seconds (one write per agent at most);
+    # who is active is looked up again (one query per merchant) when the process's snapshot is this old.
+    location_flush_seconds: float = 1.0
+    agent_status_ttl_seconds: float = 2.0
     # One trail point per agent per this many seconds; trail points live this long (DynamoDB TTL).
     trail_interval_seconds: int = 15
     trail_ttl_seconds: int = 7 * 24 * 3600

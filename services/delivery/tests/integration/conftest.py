@@ -36,6 +36,7 @@ from delivery.bootstrap import build_app
 from delivery.domain.customer import phone_hash
 from delivery.entrypoints.consumer.handlers import handlers
 from delivery.service.deps import Deps
+from delivery.service.location import PositionBuffer
 from delivery.settings import DeliverySettings
 from webdpro_aws.clients import AwsClients
 from webdpro_aws.dynamo import Table
@@ -66,6 +67,17 @@ async def client(app):
 
 
 @pytest.fixture(scope="session")
+async def flush(app, client):
+    """Write the app's buffered positions now (instead of within `location_flush_seconds`), on the app's own
+    loop (the test client's portal thread)."""
+
+    async def _flush() -> int:
+        return await asyncio.to_thread(client.blocking_portal.call, app.state.deps.positions.flush)
+
+    return _flush
+
+
+@pytest.fixture(scope="session")
 async def aws(settings):
     clients = AwsClients(settings)
     yield clients
@@ -90,6 +102,7 @@ async def deps(settings, aws, names) -> Deps:
         outbox=Outbox(table, SnsPublisher(await aws.get("sns"), arn)),
         photos=ProofPhotos(aws, names.bucket("media")),
         phone_key=key,
+        positions=PositionBuffer(DeliveryRepository(table), settings),
     )
 
 

@@ -14,7 +14,7 @@ async def _assign(client, merchant, store, order_id, agent_id):
     )
 
 
-async def test_nearest_agent_wins_when_loads_are_equal(client, world, events, deps):
+async def test_nearest_agent_wins_when_loads_are_equal(client, world, events, deps, flush):
     m = world.merchant()
     store = await world.store(m)
     put = await client.put(
@@ -32,7 +32,8 @@ async def test_nearest_agent_wins_when_loads_are_equal(client, world, events, de
             json={"lat": lat, "lng": 72.8300, "accuracy": 12, "at": _now()},
             headers=agent.headers,
         )
-        assert r.status_code == 200, r.text
+        assert r.status_code == 202, r.text
+    await flush()
     order_id = await world.order(m, store)
     e = await events.wait("delivery.assigned", order_id)
     assert e.data["agent_id"] == near.agent_id

@@ -1,6 +1,7 @@
 """Location: single and batched points, validation, the last position per agent, the sampled trail, and what
 the customer sees of it (only while their order is out for delivery; never the agent's number)."""
 
+import asyncio
 from datetime import timedelta
 
 import pytest
@@ -21,27 +22,35 @@ def point(lat=19.0760, lng=72.8777, ago=0.0, **extra) -> dict:
     return {"lat": lat, "lng": lng, "accuracy": 8.5, "at": at(ago), **extra}
 
 
-async def test_single_and_batched_points_keep_the_newest_as_last_position(client, world, deps):
+async def test_single_and_batched_points_keep_the_newest_as_last_position(client, world, deps, flush):
     m = world.merchant()
     agent = await world.agent(m)
     one = await client.post(f"{API}/me/location", json=point(heading=90), headers=agent.headers)
-    assert one.status_code == 200, one.text
-    assert one.json()["accepted"] == 1 and one.json()["kept"] is True
+    assert one.status_code == 202, one.text
+    assert one.json()["accepted"] == 1
+    await flush()
+    pos = await deps.repo.get_position(m.tenant, agent.agent_id)
+    assert pos["heading"] == 90 and pos["at"] == one.json()["positionAt"]
+    # A batch older than the stored position (a phone catching up) does not move it back.
     batch = [point(19.0800, ago=40), point(19.0900, ago=2), point(19.0850, ago=20)]
     r = await client.post(f"{API}/me/location", json=batch, headers=agent.headers)
-    assert r.status_code == 200 and r.json()["accepted"] == 3
-    assert r.json()["kept"] is False  # the newest of this batch is older than the single point above
-    newer = await client.post(
-        f"{API}/me/location", json=[point(19.1, ago=1), point(19.2)], headers=agent.headers
-    )
-    assert newer.json()["kept"] is True
+    assert r.status_code == 202 and r.json()["accepted"] == 3 and r.json()["positionAt"] < pos["at"]
+    await flush()
+    assert (await deps.repo.get_position(m.tenant, agent.agent_id))["at"] == pos["at"]
+    # Within one flush interval only the newest point is written.
+    for lat in (19.1, 19.3, 19.2):
+        ago = {19.1: 3, 19.3: 0, 19.2: 1}[lat]
+        assert (
+            await client.post(f"{API}/me/location", json=point(lat, ago=ago), headers=agent.headers)
+        ).status_code == 202
+    assert await flush() == 1
     pos = await deps.repo.get_position(m.tenant, agent.agent_id)
-    assert (pos["lat"], pos["lng"], pos["accuracy"]) == ("19.200000", "72.877700", 8) and "heading" not in pos
+    assert (pos["lat"], pos["lng"], pos["accuracy"]) == ("19.300000", "72.877700", 8) and "heading" not in pos
     listed = (await client.get(f"{API}/agents", headers=m.headers)).json()["items"][0]
-    assert listed["lastPosition"]["lat"] == "19.200000" and listed["lastPosition"]["at"] == pos["at"]
+    assert listed["lastPosition"]["lat"] == "19.300000" and listed["lastPosition"]["at"] == pos["at"]
 
 
-async def test_bad_points_are_422_with_the_field(client, world, deps):
+async def test_bad_points_are_422_with_the_field(client, world, deps, flush):
     m = world.merchant()
     agent = await world.agent(m)
     cases = [
@@ -69,18 +78,36 @@ async def test_bad_points_are_422_with_the_field(client, world, deps):
     )
     assert naive.status_code == 422
     # Nothing of a refused batch was written.
-    assert await deps.repo.get_position(m.tenant, agent.agent_id) == {
-        "agent_id": agent.agent_id,
-        "status": "active",
-    }
+    await flush()
+    assert await deps.repo.get_position(m.tenant, agent.agent_id) is None
 
 
-async def test_removed_and_unknown_agents_and_other_roles_are_refused(client, world, mint):
+async def test_removed_and_unknown_agents_and_other_roles_are_refused(
+    client, world, mint, deps, flush, settings
+):
     m = world.merchant()
     agent = await world.agent(m)
+    sent = await client.post(f"{API}/me/location", json=point(19.1, ago=5), headers=agent.headers)
+    assert sent.status_code == 202
     await world.send("agent.removed", {"agent_id": agent.agent_id, "tenant_id": m.tenant}, m.tenant, "auth")
-    r = await client.post(f"{API}/me/location", json=point(), headers=agent.headers)
+    # Until this process looks the merchant's agents up again (`agent_status_ttl_seconds`), it may still take them.
+    late = await client.post(f"{API}/me/location", json=point(19.2), headers=agent.headers)
+    assert late.status_code in (202, 403)
+    await asyncio.sleep(settings.agent_status_ttl_seconds)
+    await flush()
+    # The snapshot is stale now: it is fetched again in the background, and the next requests are refused.
+    for _ in range(20):
+        r = await client.post(f"{API}/me/location", json=point(19.3), headers=agent.headers)
+        if r.status_code == 403:
+            break
+        await asyncio.sleep(0.1)
     assert r.status_code == 403 and r.json()["code"] == "AGENT_REMOVED"
+    await flush()
+    last = await deps.repo.get_position(m.tenant, agent.agent_id)
+    r = await client.post(f"{API}/me/location", json=point(19.4), headers=agent.headers)
+    assert r.status_code == 403
+    await flush()
+    assert await deps.repo.get_position(m.tenant, agent.agent_id) == last  # nothing more is stored
     stranger = mint.headers("DELIVERY_AGENT", sub="agt_unknown", tenant_id=m.tenant)
     r = await client.post(f"{API}/me/location", json=point(), headers=stranger)
     assert r.status_code == 403 and r.json()["code"] == "AGENT_UNKNOWN"
@@ -93,7 +120,7 @@ async def test_removed_and_unknown_agents_and_other_roles_are_refused(client, wo
 
 
 async def test_trail_is_sampled_and_the_customer_sees_the_agent_only_while_out_for_delivery(
-    client, world, events, settings, deps
+    client, world, events, settings, deps, flush
 ):
     m = world.merchant()
     store = await world.store(m)
@@ -114,6 +141,7 @@ async def test_trail_is_sampled_and_the_customer_sees_the_agent_only_while_out_f
     batch = [point(19.05 + i * 0.0001, ago=(60 - i) * 2 - 0.5) for i in range(60)]
     await client.post(f"{API}/me/location", json=batch[:40], headers=agent.headers)
     await client.post(f"{API}/me/location", json=batch[40:], headers=agent.headers)
+    await flush()
     track = (await client.get(f"{API}/track/{order_id}", headers=meera.headers)).json()
     assert track["status"] == "OUT_FOR_DELIVERY"
     assert track["agentPosition"]["lat"] == f"{19.05 + 59 * 0.0001:.6f}"

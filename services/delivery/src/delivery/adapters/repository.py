@@ -14,8 +14,8 @@
 - Every key of tenant data starts with the tenant from the caller's token (or the event): another tenant's store,
   agent, order or assignment is simply not found.
 - One partition holds a merchant's agents and their last positions: the agent list and auto-assignment read it in
-  one query. The position is its own item so that the location path (a conditional update, one per request,
-  guarded by the agent's status copied onto it) never contends with assignment transactions on the agent item.
+  one query. The position is its own item, written in batches by the location buffer, so location writes never
+  contend with assignment transactions on the agent item.
 - GSI1: an agent's assignments, open ones (`O#`) apart from closed ones (`C#`); and a customer's orders by the
   hashed verified phone (the same keyed hash as the orders service), for tracking.
 - GSI2: a store's deliveries in one state; GSI3: all of a store's deliveries, newest first (ULID ids).
@@ -28,9 +28,8 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
-
-from botocore.exceptions import ClientError
 
 from webdpro_aws.dynamo import ConditionFailed, Table, Transaction, from_item, to_item
 from webdpro_core import clock
@@ -174,16 +173,6 @@ class DeliveryRepository:
             values=values,
         )
 
-    def set_position_status(self, tx: Transaction, tenant_id: str, agent_id: str, status: str) -> None:
-        """The agent's status, copied onto their position item (the location path's only check)."""
-        tx.update(
-            self.name,
-            position_key(tenant_id, agent_id),
-            "SET #st = :st, agent_id = :a",
-            names={"#st": "status"},
-            values={":st": status, ":a": agent_id},
-        )
-
     async def set_shift(self, tenant_id: str, agent_id: str, on_shift: bool) -> dict[str, Any] | None:
         """None when the agent is not (or no longer) active."""
         try:
@@ -226,61 +215,47 @@ class DeliveryRepository:
         positions = {i["SK"][4:]: strip_keys(i) for i in items if i["SK"].startswith("LOC#") and i.get("at")}
         return agents, positions  # type: ignore[return-value]
 
-    # --- positions and trails (the hot path: one conditional update per request) ---
-    async def update_position(self, tenant_id: str, agent_id: str, fix: dict[str, Any]) -> bool:
-        """Keep `fix` as the agent's last position if the agent is active and it is newer than the stored one.
-        False when the condition fails (an older batch, or an agent who is not active: the caller tells which)."""
-        names = {"#st": "status", "#at": "at"}
-        values: dict[str, Any] = {
-            ":lat": fix["lat"],
-            ":lng": fix["lng"],
-            ":acc": fix["accuracy"],
-            ":at": fix["at"],
-            ":active": "active",
-        }
-        update = "SET lat = :lat, lng = :lng, accuracy = :acc, #at = :at"
-        if "heading" in fix:
-            update += ", heading = :hd"
-            values[":hd"] = fix["heading"]
-        else:
-            update += " REMOVE heading"
-        try:
-            await self.client.update_item(
-                TableName=self.name,
-                Key=to_item(position_key(tenant_id, agent_id)),
-                UpdateExpression=update,
-                ConditionExpression="#st = :active AND (attribute_not_exists(#at) OR #at < :at)",
-                ExpressionAttributeNames=names,
-                ExpressionAttributeValues=to_item(values),
-            )
-            return True
-        except ClientError as err:
-            if err.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
-                return False
-            raise
+    # --- positions and trails (written in batches by the location buffer, not per request) ---
+    async def agent_statuses(self, tenant_id: str) -> dict[str, str]:
+        """agent id → status, for every agent of a merchant (one query)."""
+        items = await self.table.query_all(_agents_pk(tenant_id), sk_prefix="AGENT#")
+        return {i["SK"][6:]: str(i.get("status")) for i in items}
 
-    async def get_position(self, tenant_id: str, agent_id: str) -> dict[str, Any] | None:
-        return strip_keys(await self.table.get(position_key(tenant_id, agent_id)))
-
-    async def put_trail(self, tenant_id: str, agent_id: str, fixes: list[dict[str, Any]], ttl_s: int) -> None:
-        expires = clock.epoch() + ttl_s
-        requests = [
-            {
-                "PutRequest": {
-                    "Item": to_item(
-                        {"PK": f"T#{tenant_id}#TRAIL#{agent_id}", "SK": f["at"], **f, "expires_at": expires}
-                    )
-                }
+    async def write_positions(
+        self,
+        positions: list[tuple[str, str, dict[str, Any]]],
+        trail: list[tuple[str, str, dict[str, Any]]],
+        trail_ttl_s: int,
+    ) -> None:
+        """Last positions and trail points [(tenant, agent, point)], 25 items per BatchWriteItem. Plain puts: the
+        location buffer has already kept only the newest point per agent and only active agents."""
+        expires = clock.epoch() + trail_ttl_s
+        items: dict[tuple[str, str], dict[str, Any]] = {}
+        for tenant_id, agent_id, point in positions:
+            item = {**position_key(tenant_id, agent_id), "agent_id": agent_id, **point}
+            items[(item["PK"], item["SK"])] = item
+        for tenant_id, agent_id, point in trail:
+            item = {
+                "PK": f"T#{tenant_id}#TRAIL#{agent_id}",
+                "SK": point["at"],
+                **point,
+                "expires_at": expires,
             }
-            for f in fixes
-        ]
+            items[(item["PK"], item["SK"])] = item  # a batch may not name one key twice
+        requests = [{"PutRequest": {"Item": to_item(i)}} for i in items.values()]
         for start in range(0, len(requests), 25):
             pending = {self.name: requests[start : start + 25]}
-            for _ in range(5):
+            for attempt in range(6):
                 resp = await self.client.batch_write_item(RequestItems=pending)
                 pending = resp.get("UnprocessedItems") or {}
                 if not pending:
                     break
+                await asyncio.sleep(0.05 * 2**attempt)  # throttled: back off, as the SDK advises
+            if pending:
+                raise RuntimeError(f"{len(pending.get(self.name, []))} location items were not written")
+
+    async def get_position(self, tenant_id: str, agent_id: str) -> dict[str, Any] | None:
+        return strip_keys(await self.table.get(position_key(tenant_id, agent_id)))
 
     async def trail(
         self, tenant_id: str, agent_id: str, since: str, until: str, limit: int = 500

@@ -42,7 +42,6 @@ def invited(deps: Deps, uow: UnitOfWork, existing: dict | None, data: dict[str, 
         {"name": data.get("name"), "phone": data.get("phone_number"), "invited_at": clock.iso()},
         from_statuses=(),
     )
-    deps.repo.set_position_status(uow.tx, tenant_id, agent_id, rules.INVITED)
 
 
 def joined(deps: Deps, uow: UnitOfWork, existing: dict | None, data: dict[str, Any], tenant_id: str) -> None:
@@ -57,7 +56,6 @@ def joined(deps: Deps, uow: UnitOfWork, existing: dict | None, data: dict[str, A
         {"name": data.get("name"), "phone": data.get("phone_number"), "joined_at": clock.iso()},
         from_statuses=(rules.INVITED,),
     )
-    deps.repo.set_position_status(uow.tx, tenant_id, agent_id, rules.ACTIVE)
 
 
 async def removed(deps: Deps, tenant_id: str, agent_id: str) -> bool:
@@ -75,7 +73,6 @@ async def removed(deps: Deps, tenant_id: str, agent_id: str) -> bool:
         {"on_shift": False, "removed_at": clock.iso()},
         from_statuses=(rules.INVITED, rules.ACTIVE),
     )
-    deps.repo.set_position_status(uow.tx, tenant_id, agent_id, rules.REMOVED)
     try:
         await uow.commit()
     except TransactionCancelled:

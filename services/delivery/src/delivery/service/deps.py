@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from delivery.adapters.media import ProofPhotos
 from delivery.adapters.repository import DeliveryRepository
+from delivery.service.location import PositionBuffer
 from delivery.settings import DeliverySettings
 from webdpro_events import Outbox
 
@@ -20,5 +20,5 @@ class Deps:
     # The orders service's key for hashing a customer's verified phone (Secrets Manager `orders/customer-key`):
     # the same hash it puts in its events, so a customer's token finds their order here.
     phone_key: bytes
-    # Per agent, the newest trail bucket this process wrote (saves a write per request; bounded).
-    trail_buckets: OrderedDict[str, int] = field(default_factory=OrderedDict)
+    # The location buffer (positions and trail points, written every `location_flush_seconds`).
+    positions: PositionBuffer

@@ -70,11 +70,13 @@ class AgentController(Controller):
         agent = await agents.set_shift(deps, caller, data.on_shift)
         return s.Shift(agent_id=agent["agent_id"], on_shift=bool(agent["on_shift"]))
 
-    @post("/me/location", status_code=200)
+    @post("/me/location", status_code=202)
     async def location(self, caller: Caller, deps: Deps, data: s.Point | list[s.Point]) -> s.LocationAck:
+        """One point, or a batch (oldest to newest or in any order): accepted for writing within a second."""
         points = data if isinstance(data, list) else [data]
         fixes = [Fix(p.lat, p.lng, p.accuracy, p.at, p.heading) for p in points]
-        return s.to(s.LocationAck, await location.ingest(deps, caller, fixes))
+        answer = await location.ingest(deps.positions, caller, fixes)
+        return s.LocationAck(accepted=answer["accepted"], position_at=answer["position_at"])
 
     @post("/assignments/{assignment_id:str}/picked", status_code=200)
     async def picked(self, caller: Caller, deps: Deps, assignment_id: PathId) -> s.AgentAssignment:

@@ -126,8 +126,7 @@ class Shift(Response, kw_only=True):
 
 class LocationAck(Response, kw_only=True):
     accepted: int
-    kept: bool  # false: an older batch than the position we hold (kept for the trail only)
-    position_at: str
+    position_at: str  # the newest point of the request
 
 
 class ProofUpload(Response, kw_only=True):
