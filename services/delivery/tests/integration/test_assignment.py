@@ -291,3 +291,35 @@ def _now() -> str:
     from webdpro_core import clock
 
     return clock.iso()
+
+
+async def test_packed_orders_wait_for_the_next_agent_to_start_a_shift(client, world, events, deps):
+    m = world.merchant()
+    store = await world.store(m)
+    first_in = await world.agent(m, "Early Esha")  # joined, not on shift yet
+    second_in = await world.agent(m, "Late Lakshmi")
+    orders = [await world.order(m, store) for _ in range(3)]
+    for order_id in orders:
+        assert (await deps.repo.get_order(m.tenant, order_id))["waiting_since"]
+    cancelled = orders[2]
+    data = {"order_id": cancelled, "store_id": store, "tenant_id": m.tenant, "status": "CANCELLED"}
+    await world.send("order.cancelled", data, m.tenant, "orders")
+    assert "waiting_since" not in await deps.repo.get_order(m.tenant, cancelled)
+
+    r = await client.post(f"{API}/me/shift", json={"onShift": True}, headers=first_in.headers)
+    assert r.status_code == 200 and r.json() == {"agentId": first_in.agent_id, "onShift": True}
+    # Both waiting orders go: to the only agent on shift (an agent takes several; fewest active first).
+    mine = (await client.get(f"{API}/me/assignments", headers=first_in.headers)).json()["items"]
+    assert sorted(a["orderId"] for a in mine) == sorted(orders[:2])
+    for order_id in orders[:2]:
+        e = await events.wait("delivery.assigned", order_id)
+        assert e.data["auto"] is True
+        assert "waiting_since" not in await deps.repo.get_order(m.tenant, order_id)
+    assert await deps.repo.waiting_orders(m.tenant) == []
+    # A second agent starting a shift later finds nothing waiting.
+    r = await client.post(f"{API}/me/shift", json={"onShift": True}, headers=second_in.headers)
+    assert (await client.get(f"{API}/me/assignments", headers=second_in.headers)).json()["items"] == []
+    off = await client.post(f"{API}/me/shift", json={"onShift": False}, headers=second_in.headers)
+    assert off.json()["onShift"] is False
+    bad = await client.post(f"{API}/me/shift", json={"onShift": "yes"}, headers=second_in.headers)
+    assert bad.status_code == 422

@@ -6,7 +6,7 @@
 | agent                | T#<tenant>#AGENTS           | AGENT#<agentId> |                                  |                               |                   |
 | agent's last position| T#<tenant>#AGENTS           | LOC#<agentId>   |                                  |                               |                   |
 | agent's trail point  | T#<tenant>#TRAIL#<agentId>  | <at, ISO UTC>   |                                  |                               |                   |
-| order (to deliver)   | T#<tenant>#ORDER#<orderId>  | ORDER           | CUST#<phoneHash> / <orderId>     |                               |                   |
+| order (to deliver)   | T#<tenant>#ORDER#<orderId>  | ORDER           | CUST#<phoneHash> / <orderId>     | T#<t>#WAITING / <since>#<id> *|                   |
 | assignment           | T#<tenant>#ASG#<asgId>      | ASSIGNMENT      | T#<t>#AGENT#<agentId> / O|C#<id> | T#<t>#S#<store>#<state> / <id>| T#<t>#S#<store> / <id> |
 | COD line             | T#<tenant>#COD#<day>        | <agentId>#<orderId> |                              |                               |                   |
 | outbox / processed   | OUTBOX#n, EVENT#<id>        | (lib)           |                                  |                               |                   |
@@ -18,7 +18,8 @@
   contend with assignment transactions on the agent item.
 - GSI1: an agent's assignments, open ones (`O#`) apart from closed ones (`C#`); and a customer's orders by the
   hashed verified phone (the same keyed hash as the orders service), for tracking.
-- GSI2: a store's deliveries in one state; GSI3: all of a store's deliveries, newest first (ULID ids).
+- GSI2: a store's deliveries in one state; and (*) a merchant's packed orders waiting for an agent to come on shift
+  (only while waiting). GSI3: all of a store's deliveries, newest first (ULID ids).
 - Trail points: at most one per agent per sampling interval, with a TTL; a delivery's trail is the agent's points
   between its pick-up and its end.
 - COD lines: one per cash-on-delivery assignment, under the Indian day it was delivered or paid (the first of the
@@ -282,7 +283,17 @@ class DeliveryRepository:
         if order.get("customer_phone_hash"):
             item["GSI1PK"] = f"CUST#{order['customer_phone_hash']}"
             item["GSI1SK"] = order["order_id"]
+        if order.get("waiting_since"):
+            item["GSI2PK"] = f"T#{order['tenant_id']}#WAITING"
+            item["GSI2SK"] = f"{order['waiting_since']}#{order['order_id']}"
         return item
+
+    async def waiting_orders(self, tenant_id: str, limit: int = 25) -> list[dict[str, Any]]:
+        """Packed orders that auto-assignment found nobody for, oldest first."""
+        items, _ = await self.table.query(
+            f"T#{tenant_id}#WAITING", index="GSI2", pk_name="GSI2PK", sk_name="GSI2SK", limit=limit
+        )
+        return [strip_keys(i) for i in items]  # type: ignore[misc]
 
     async def save_order(self, order: dict[str, Any], expected: int | None) -> bool:
         """Create (expected None) or replace the order if its version is still `expected`; False otherwise."""

@@ -27,6 +27,10 @@ from webdpro_observability import get_logger
 log = get_logger(__name__)
 
 
+# Orders that wait for an agent to come on shift: packed, or back at the store after a failed try.
+WAITABLE = frozenset({"PACKED"})
+
+
 class AgentUnavailable(Exception):
     """The chosen agent cannot take it (removed, or off shift for auto-assignment): try another."""
 
@@ -81,7 +85,13 @@ async def assign(
     deps.repo.put_assignment(uow.tx, new, None, open_=True)
     deps.repo.put_order(
         uow.tx,
-        {**order, "assignment_id": new["assignment_id"], "agent_id": agent_id, "updated_at": now},
+        {
+            **order,
+            "assignment_id": new["assignment_id"],
+            "agent_id": agent_id,
+            "waiting_since": None,  # off the waiting list
+            "updated_at": now,
+        },
         int(order["version"]),
     )
     deps.repo.agent_takes(uow.tx, tenant_id, agent_id)
@@ -155,7 +165,43 @@ async def auto_assign(deps: Deps, order: dict[str, Any]) -> dict[str, Any] | Non
             log.info("delivery.auto_assign_skipped", order_id=order["order_id"], reason=str(exc))
             return None
     log.info("delivery.no_agent_on_shift", order_id=order["order_id"], store_id=store_id, tried=tried)
+    await _wait(deps, order)
     return None
+
+
+async def _wait(deps: Deps, order: dict[str, Any]) -> None:
+    """Put the order on the merchant's waiting list: the next agent to start a shift gets it."""
+    for _ in range(5):
+        fresh = await deps.repo.get_order(order["tenant_id"], order["order_id"])
+        if fresh is None or fresh.get("waiting_since") or fresh.get("order_status") not in WAITABLE:
+            return
+        if fresh.get("assignment_id"):
+            current = await deps.repo.get_assignment(fresh["tenant_id"], fresh["assignment_id"])
+            if current is not None and current["status"] in ACTIVE:
+                return
+        waiting = {**fresh, "waiting_since": clock.iso(), "updated_at": clock.iso()}
+        if await deps.repo.save_order(waiting, int(fresh["version"])):
+            return
+
+
+async def on_shift(deps: Deps, tenant_id: str) -> int:
+    """An agent started a shift: auto-assign the merchant's waiting orders (oldest first); how many were."""
+    assigned = 0
+    for waiting in await deps.repo.waiting_orders(tenant_id):
+        order = await deps.repo.get_order(tenant_id, waiting["order_id"])
+        if order is None:
+            continue
+        if order.get("order_status") not in WAITABLE:
+            await _unwait(deps, order)
+            continue
+        if await auto_assign(deps, order) is None:
+            break  # nobody (else) is free: the rest keep waiting
+        assigned += 1
+    return assigned
+
+
+async def _unwait(deps: Deps, order: dict[str, Any]) -> None:
+    await deps.repo.save_order({**order, "waiting_since": None}, int(order["version"]))
 
 
 def _address_point(order: dict[str, Any]) -> tuple[float, float] | None:

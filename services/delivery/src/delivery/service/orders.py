@@ -61,6 +61,8 @@ def merged(existing: dict[str, Any] | None, data: dict[str, Any], tenant_id: str
         order["delivery_address"] = {k: str(v) for k, v in address.items() if v is not None}
     if data.get("status"):
         order["order_status"] = later_order_status(order.get("order_status"), str(data["status"]))
+    if order.get("order_status") in ("CANCELLED", "DELIVERED"):
+        order.pop("waiting_since", None)  # nothing to wait for any more
     return order
 
 

@@ -10,7 +10,7 @@ from litestar.params import Parameter
 from delivery.domain.location import Fix
 from delivery.domain.store import StoreSettings
 from delivery.entrypoints.http import schemas as s
-from delivery.service import actions, agents, assign, location, queries, stores
+from delivery.service import actions, assign, location, queries, shifts, stores
 from delivery.service.deps import Deps
 from webdpro_core.errors import Forbidden
 from webdpro_http import requires
@@ -67,7 +67,7 @@ class AgentController(Controller):
 
     @post("/me/shift", status_code=200)
     async def shift(self, caller: Caller, deps: Deps, data: s.ShiftRequest) -> s.Shift:
-        agent = await agents.set_shift(deps, caller, data.on_shift)
+        agent = await shifts.set_shift(deps, caller, data.on_shift)
         return s.Shift(agent_id=agent["agent_id"], on_shift=bool(agent["on_shift"]))
 
     @post("/me/location", status_code=202)
