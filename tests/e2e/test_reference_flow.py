@@ -194,3 +194,70 @@ def test_reference_flow(gw, platform):
     assert payment["status"] == "CAPTURED" and payment["transferStatus"] == "ON_HOLD"
     assert payment["platformCutPaise"] + payment["merchantSharePaise"] == online["amountPaise"]
     assert founder.get(f"/api/payments/payments/{online['orderId']}").status_code == 403
+
+    # 11. Suresh starts his shift: the packed COD order is assigned to him automatically; he sees only his orders.
+    agent_id = invite.json()["agentId"]
+    assert agent.post("/api/delivery/me/shift", json={"onShift": True}).status_code == 200
+    cod_job = _assignment_for(agent, order["orderId"])
+    assert cod_job["collectPaise"] == order["amountPaise"]
+    assert customer.get("/api/delivery/me/assignments").status_code == 403
+    assert other.get(f"/api/delivery/deliveries/{cod_job['assignmentId']}").status_code == 404
+
+    # He picks it up (the order goes out for delivery), collects the cash and delivers with the customer's code.
+    assert agent.post(f"/api/delivery/assignments/{cod_job['assignmentId']}/picked").status_code == 200
+    assert agent.post(f"/api/delivery/assignments/{cod_job['assignmentId']}/picked").status_code == 409
+    wait_for(
+        lambda: (
+            customer.get(f"/api/orders/me/orders/{order['orderId']}").json()["status"] == "OUT_FOR_DELIVERY"
+        )
+    )
+    code = customer.get(f"/api/delivery/track/{order['orderId']}").json()["deliveryCode"]
+    wrong = f"{(int(code) + 1) % 10 ** len(code):0{len(code)}d}"
+    refused = agent.post(
+        f"/api/delivery/assignments/{cod_job['assignmentId']}/delivered", json={"code": wrong}
+    )
+    assert refused.status_code == 422 and refused.json()["code"] == "DELIVERY_CODE_WRONG"
+    cash = agent.post(
+        f"/api/delivery/assignments/{cod_job['assignmentId']}/cash-collected",
+        json={"amountPaise": order["amountPaise"]},
+    )
+    assert cash.status_code == 200, cash.text
+    done = agent.post(f"/api/delivery/assignments/{cod_job['assignmentId']}/delivered", json={"code": code})
+    assert done.status_code == 200, done.text
+    wait_for(
+        lambda: customer.get(f"/api/orders/me/orders/{order['orderId']}").json()["status"] == "DELIVERED"
+    )
+
+    # 12 (cash). The ledger shows the cash in the agent's hand.
+    in_hand = wait_for(lambda: raj.get(f"/api/payments/agents/{agent_id}/cash").json()["cashInHandPaise"])
+    assert in_hand == order["amountPaise"]
+
+    # 12 (online). The UPI order is packed, delivered by the same agent, and its held transfer is released.
+    assert raj.post(f"/api/orders/orders/{online['orderId']}/accept").status_code == 200
+    assert raj.post(f"/api/orders/orders/{online['orderId']}/pack").status_code == 200
+    upi_job = _assignment_for(agent, online["orderId"])
+    assert upi_job["collectPaise"] == 0
+    assert agent.post(f"/api/delivery/assignments/{upi_job['assignmentId']}/picked").status_code == 200
+    upi_code = customer.get(f"/api/delivery/track/{online['orderId']}").json()["deliveryCode"]
+    assert (
+        agent.post(
+            f"/api/delivery/assignments/{upi_job['assignmentId']}/delivered", json={"code": upi_code}
+        ).status_code
+        == 200
+    )
+    wait_for(
+        lambda: raj.get(f"/api/payments/payments/{online['orderId']}").json()["transferStatus"] == "RELEASED"
+    )
+
+
+def _assignment_for(agent: Person, order_id: str) -> dict:
+    return wait_for(
+        lambda: next(
+            (
+                a
+                for a in agent.get("/api/delivery/me/assignments").json()["items"]
+                if a["orderId"] == order_id
+            ),
+            None,
+        )
+    )
