@@ -248,7 +248,8 @@ class World:
             {"store_id": store_id, "tenant_id": tenant, "name": "Curam", "sector": "grocery"},
             tenant,
         )
-        deadline = time.monotonic() + 60  # a long shared test session makes the emulator slower, not this service
+        # A long shared test session makes the emulator slower, not this service: wait patiently.
+        deadline = time.monotonic() + 60
         while await self.table.get({"PK": f"STORE#{store_id}", "SK": "DIRECTORY"}) is None:
             assert time.monotonic() < deadline, "store.generated was not consumed"
             await asyncio.sleep(0.05)
