@@ -200,6 +200,7 @@ def test_reference_flow(gw, platform):
     assert agent.post("/api/delivery/me/shift", json={"onShift": True}).status_code == 200
     cod_job = _assignment_for(agent, order["orderId"])
     assert cod_job["collectPaise"] == order["amountPaise"]
+    assert cod_job["deliveryAddress"]["line1"] == "12 Hill Road, Bandra West"
     assert customer.get("/api/delivery/me/assignments").status_code == 403
     assert other.get(f"/api/delivery/deliveries/{cod_job['assignmentId']}").status_code == 404
 

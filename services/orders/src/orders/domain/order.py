@@ -119,6 +119,9 @@ def event_data(order: dict[str, Any], entry: dict[str, Any], previous: str | Non
         "payment_method": order["payment_method"],
         "items": order["items"],
         "customer_phone_hash": order["customer_phone_hash"],
+        # Where to deliver: the merchant's own agent needs it (delivery keeps it on the assignment). The admin's
+        # audit consumer must not copy it (aggregates only).
+        "delivery_address": order.get("delivery_address"),
         "created_at": order["created_at"],
         "timeline_entry": entry,
     }
