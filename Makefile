@@ -26,4 +26,5 @@ test: lint
 bench: install
 	$(PY) tests/bench/run.py
 	$(PY) tests/bench/location.py
+	$(PY) tests/bench/capture_chain.py
 	$(PY) -m pytest services/payments/tests/integration/test_figures.py -q -s -p no:cacheprovider
