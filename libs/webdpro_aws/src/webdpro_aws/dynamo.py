@@ -54,6 +54,16 @@ def from_item(item: dict[str, Any] | None) -> dict[str, Any] | None:
     return {k: _from_dynamo(_de.deserialize(v)) for k, v in item.items()}
 
 
+_KEY_ATTRIBUTES = frozenset({"PK", "SK"} | {f"GSI{n}{part}" for n in range(1, 6) for part in ("PK", "SK")})
+
+
+def strip_keys(item: dict[str, Any] | None, *also: str) -> dict[str, Any] | None:
+    """The item without its key attributes (PK, SK, GSI<n>PK/SK) and any `also` named: the record itself."""
+    if item is None:
+        return None
+    return {k: v for k, v in item.items() if k not in _KEY_ATTRIBUTES and k not in also}
+
+
 def encode_cursor(key: dict[str, Any] | None) -> str | None:
     if not key:
         return None

@@ -6,7 +6,7 @@ from typing import Any
 
 from auth.domain.identity import normalize_phone
 from auth.service.deps import Deps
-from webdpro_aws.dynamo import TransactionCancelled
+from webdpro_aws.dynamo import TransactionCancelled, strip_keys
 from webdpro_core import clock, ids
 from webdpro_core.errors import Conflict, NotFound
 from webdpro_events import new_event
@@ -57,7 +57,7 @@ async def remove(deps: Deps, tenant_id: str, agent_id: str) -> None:
     if agent is None or agent["status"] == "removed":
         raise NotFound("No such agent", code="AGENT_NOT_FOUND")
     uow = deps.outbox.begin()
-    removed = {k: v for k, v in agent.items() if k not in ("PK", "SK", "GSI1PK", "GSI1SK")}
+    removed = strip_keys(agent)
     removed.update(status="removed", removed_at=clock.iso())
     deps.repo.put_agent(uow.tx, removed, expect_status=agent["status"])
     user = await deps.repo.get_user(agent_id)

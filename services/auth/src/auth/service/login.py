@@ -14,7 +14,7 @@ from auth.domain.identity import mask, normalize
 from auth.domain.roles import check_role_for
 from auth.service.deps import Deps
 from auth.service.tokens import is_banned, start_session, token_response
-from webdpro_aws.dynamo import Transaction, TransactionCancelled
+from webdpro_aws.dynamo import Transaction, TransactionCancelled, strip_keys
 from webdpro_aws.messaging import DeliveryFailed
 from webdpro_core import clock, ids
 from webdpro_core.errors import Conflict, Forbidden, TooManyRequests, Unavailable, ValidationProblem
@@ -202,9 +202,7 @@ async def _accept_invite(deps: Deps, uow, phone: str) -> dict[str, Any]:
         raise Forbidden("No merchant has invited this number as a delivery agent", code="AGENT_NOT_INVITED")
     invite = max(invites, key=lambda i: i["invited_at"])
     if invite["status"] == "invited":
-        accepted = {**invite, "status": "active", "joined_at": clock.iso()}
-        for key in ("PK", "SK", "GSI1PK", "GSI1SK"):
-            accepted.pop(key, None)
+        accepted = {**strip_keys(invite), "status": "active", "joined_at": clock.iso()}
         deps.repo.put_agent(uow.tx, accepted, expect_status="invited")
         uow.emit(
             new_event(

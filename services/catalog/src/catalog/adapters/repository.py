@@ -52,10 +52,6 @@ def sku_key(product_id: str, variant_id: str | None = None) -> str:
     return f"{product_id}:{variant_id}" if variant_id else product_id
 
 
-def strip_keys(item: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in item.items() if k not in ("PK", "SK", "GSI1PK", "GSI1SK")}
-
-
 class CatalogRepository:
     def __init__(self, table: Table) -> None:
         self.table = table

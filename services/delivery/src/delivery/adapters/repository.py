@@ -32,17 +32,15 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+from webdpro_aws import dynamo
 from webdpro_aws.dynamo import ConditionFailed, Table, Transaction, from_item, to_item
 from webdpro_core import clock
 
 NOT_EXISTS = "attribute_not_exists(PK)"
-_KEYS = ("PK", "SK", "GSI1PK", "GSI1SK", "GSI2PK", "GSI2SK", "GSI3PK", "GSI3SK", "expires_at")
 
 
 def strip_keys(item: dict[str, Any] | None) -> dict[str, Any] | None:
-    if item is None:
-        return None
-    return {k: v for k, v in item.items() if k not in _KEYS}
+    return dynamo.strip_keys(item, "expires_at")  # the TTL is bookkeeping, not part of the record
 
 
 def _agents_pk(tenant_id: str) -> str:

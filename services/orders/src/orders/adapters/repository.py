@@ -25,6 +25,7 @@ from __future__ import annotations
 import zlib
 from typing import Any
 
+from webdpro_aws import dynamo
 from webdpro_aws.dynamo import ConditionFailed, Table, Transaction, from_item, to_values
 from webdpro_core import clock
 
@@ -32,13 +33,10 @@ NOT_EXISTS = "attribute_not_exists(PK)"
 DEADLINE_SHARDS = 4
 FEED_TTL_SECONDS = 2 * 24 * 3600
 CART_TTL_SECONDS = 30 * 24 * 3600
-_KEYS = ("PK", "SK", "GSI1PK", "GSI1SK", "GSI2PK", "GSI2SK", "GSI3PK", "GSI3SK", "expires_at")
 
 
 def strip_keys(item: dict[str, Any] | None) -> dict[str, Any] | None:
-    if item is None:
-        return None
-    return {k: v for k, v in item.items() if k not in _KEYS}
+    return dynamo.strip_keys(item, "expires_at")  # the TTL is bookkeeping, not part of the record
 
 
 def store_pk(tenant_id: str, store_id: str) -> str:

@@ -38,11 +38,10 @@ from collections import defaultdict
 from typing import Any
 
 from payments.domain.ledger import DEBIT_NORMAL, Account, Entry, base_of
-from webdpro_aws.dynamo import ConditionFailed, Table, Transaction, from_item, to_values
+from webdpro_aws.dynamo import ConditionFailed, Table, Transaction, from_item, strip_keys, to_values
 from webdpro_core import clock, ids
 
 NOT_EXISTS = "attribute_not_exists(PK)"
-_KEYS = ("PK", "SK", "GSI1PK", "GSI1SK")
 # Accounts whose normal-side balance may never go below zero.
 # RAZORPAY_CLEARING is not guarded: a refund of a share already paid out (and not reversible) is advanced by the
 # platform, and the merchant's balance shows it as owed.
@@ -56,10 +55,7 @@ GUARDED = frozenset(
 )
 
 
-def strip(item: dict[str, Any] | None) -> dict[str, Any] | None:
-    if item is None:
-        return None
-    return {k: v for k, v in item.items() if k not in _KEYS}
+strip = strip_keys
 
 
 def payment_key(tenant_id: str, order_id: str) -> dict[str, str]:

@@ -22,6 +22,7 @@ from sitegen.service import usage
 from sitegen.service.deps import Deps
 from sitegen.service.progress import Progress
 from sitegen.service.versions import save_version
+from webdpro_aws.dynamo import strip_keys
 from webdpro_core import clock
 from webdpro_core.errors import Problem
 from webdpro_events import new_event
@@ -220,7 +221,7 @@ async def mark_failed(deps: Deps, store: dict[str, Any], reason: str) -> None:
     current = await deps.repo.get_store(store["tenant_id"], store["store_id"]) or store
     if current.get("status") != "GENERATING":
         return
-    failed = {k: v for k, v in current.items() if k not in ("PK", "SK", "GSI1PK", "GSI1SK")}
+    failed = strip_keys(current)
     failed.update(status="FAILED", failure_reason=reason[:300], updated_at=clock.iso())
     uow = deps.outbox.begin()
     deps.repo.update_store(uow.tx, failed, expect_version=int(current.get("version", 0)))

@@ -13,7 +13,7 @@ import msgspec
 from sitegen.domain.spec import SiteSpec
 from sitegen.service.deps import Deps
 from sitegen.site.render import render_site
-from webdpro_aws.dynamo import TransactionCancelled
+from webdpro_aws.dynamo import TransactionCancelled, strip_keys
 from webdpro_core import clock
 from webdpro_core.errors import Conflict
 from webdpro_events import Envelope
@@ -51,7 +51,7 @@ async def save_version(
     await deps.storage.write_version(store["store_id"], version, files, msgspec.json.encode(spec))
     now = clock.iso()
     updated = {
-        **{k: v for k, v in store.items() if k not in ("PK", "SK", "GSI1PK", "GSI1SK")},
+        **strip_keys(store),
         "version": version,
         "status": status,
         "name": spec.brief.name,
