@@ -183,10 +183,13 @@ class Table:
         limit: int = 50,
         cursor: str | None = None,
         forward: bool = True,
-        pk_name: str = "PK",
-        sk_name: str = "SK",
+        pk_name: str | None = None,
+        sk_name: str | None = None,
     ) -> tuple[list[dict[str, Any]], str | None]:
-        """One page of items under a partition key (optionally an SK prefix); returns (items, next cursor)."""
+        """One page of items under a partition key (optionally an SK prefix); returns (items, next cursor).
+        Key names follow the table convention: PK/SK, or <index>PK/<index>SK on a GSI."""
+        pk_name = pk_name or (f"{index}PK" if index else "PK")
+        sk_name = sk_name or (f"{index}SK" if index else "SK")
         expr = "#pk = :pk"
         names = {"#pk": pk_name}
         values: dict[str, Any] = {":pk": pk_value}

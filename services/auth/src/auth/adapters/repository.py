@@ -133,7 +133,7 @@ class AuthRepository:
         return await self.table.query(f"TENANT#{tenant_id}", sk_prefix="AGENT#", limit=limit, cursor=cursor)
 
     async def invites_for(self, phone: str) -> list[dict[str, Any]]:
-        return await self.table.query_all(f"INVITE#{phone}", index="GSI1", pk_name="GSI1PK", sk_name="GSI1SK")
+        return await self.table.query_all(f"INVITE#{phone}", index="GSI1")
 
     def put_agent(self, tx: Transaction, agent: dict[str, Any], *, expect_status: str | None) -> None:
         item = {
@@ -189,9 +189,7 @@ class AuthRepository:
             pass
 
     async def revoke_all_sessions(self, user_id: str, reason: str) -> int:
-        families = await self.table.query_all(
-            f"SESSIONS#{user_id}", index="GSI1", pk_name="GSI1PK", sk_name="GSI1SK"
-        )
+        families = await self.table.query_all(f"SESSIONS#{user_id}", index="GSI1")
         for family in families:
             await self.revoke_family(family["family_id"], reason)
         return len(families)

@@ -129,7 +129,7 @@ class CatalogRepository:
         )
 
     async def all_stores(self) -> list[dict[str, Any]]:
-        return await self.table.query_all("STORES", index="GSI1", pk_name="GSI1PK", sk_name="GSI1SK")
+        return await self.table.query_all("STORES", index="GSI1")
 
     async def get_contact(self, tenant_id: str) -> dict[str, Any] | None:
         return await self.table.get({"PK": f"T#{tenant_id}", "SK": "CONTACT"})
@@ -577,8 +577,6 @@ class CatalogRepository:
         return await self.table.query(
             f"{store_pk(tenant_id, store_id)}#ALERTS",
             index="GSI1",
-            pk_name="GSI1PK",
-            sk_name="GSI1SK",
             limit=limit,
             cursor=cursor,
             forward=False,
@@ -622,8 +620,6 @@ class CatalogRepository:
         return await self.table.query(
             f"{store_pk(tenant_id, store_id)}#POS",
             index="GSI1",
-            pk_name="GSI1PK",
-            sk_name="GSI1SK",
             limit=limit,
             cursor=cursor,
             forward=False,

@@ -288,9 +288,7 @@ class DeliveryRepository:
 
     async def waiting_orders(self, tenant_id: str, limit: int = 25) -> list[dict[str, Any]]:
         """Packed orders that auto-assignment found nobody for, oldest first."""
-        items, _ = await self.table.query(
-            f"T#{tenant_id}#WAITING", index="GSI2", pk_name="GSI2PK", sk_name="GSI2SK", limit=limit
-        )
+        items, _ = await self.table.query(f"T#{tenant_id}#WAITING", index="GSI2", limit=limit)
         return [strip_keys(i) for i in items]  # type: ignore[misc]
 
     async def save_order(self, order: dict[str, Any], expected: int | None) -> bool:
@@ -310,8 +308,6 @@ class DeliveryRepository:
         items, _ = await self.table.query(
             f"CUST#{phone_hash}",
             index="GSI1",
-            pk_name="GSI1PK",
-            sk_name="GSI1SK",
             sk_prefix=order_id,
             limit=5,
         )
@@ -363,8 +359,6 @@ class DeliveryRepository:
         items, nxt = await self.table.query(
             f"T#{tenant_id}#AGENT#{agent_id}",
             index="GSI1",
-            pk_name="GSI1PK",
-            sk_name="GSI1SK",
             sk_prefix="O#" if open_ else "C#",
             limit=limit,
             cursor=cursor,
@@ -377,8 +371,6 @@ class DeliveryRepository:
         items = await self.table.query_all(
             f"T#{tenant_id}#AGENT#{agent_id}",
             index="GSI1",
-            pk_name="GSI1PK",
-            sk_name="GSI1SK",
             sk_prefix="O#",
         )
         return [strip_keys(i) for i in items]  # type: ignore[misc]
@@ -390,8 +382,6 @@ class DeliveryRepository:
             items, nxt = await self.table.query(
                 f"{_store_pk(tenant_id, store_id)}#{status}",
                 index="GSI2",
-                pk_name="GSI2PK",
-                sk_name="GSI2SK",
                 limit=limit,
                 cursor=cursor,
                 forward=False,
@@ -400,8 +390,6 @@ class DeliveryRepository:
             items, nxt = await self.table.query(
                 _store_pk(tenant_id, store_id),
                 index="GSI3",
-                pk_name="GSI3PK",
-                sk_name="GSI3SK",
                 limit=limit,
                 cursor=cursor,
                 forward=False,

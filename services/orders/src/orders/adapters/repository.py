@@ -139,8 +139,6 @@ class OrdersRepository:
             items, nxt = await self.table.query(
                 f"{store_pk(tenant_id, store_id)}#{status}",
                 index="GSI2",
-                pk_name="GSI2PK",
-                sk_name="GSI2SK",
                 limit=limit,
                 cursor=cursor,
                 forward=False,
@@ -149,8 +147,6 @@ class OrdersRepository:
             items, nxt = await self.table.query(
                 store_pk(tenant_id, store_id),
                 index="GSI1",
-                pk_name="GSI1PK",
-                sk_name="GSI1SK",
                 limit=limit,
                 cursor=cursor,
                 forward=False,
@@ -191,8 +187,6 @@ class OrdersRepository:
         items, nxt = await self.table.query(
             f"CUST#{phone_hash}",
             index="GSI3",
-            pk_name="GSI3PK",
-            sk_name="GSI3SK",
             limit=limit,
             cursor=cursor,
             forward=False,

@@ -140,8 +140,6 @@ class PaymentsRepository:
         items, nxt = await self.table.query(
             f"T#{tenant_id}#PAYS",
             index="GSI1",
-            pk_name="GSI1PK",
-            sk_name="GSI1SK",
             limit=limit,
             cursor=cursor,
             forward=False,
@@ -334,9 +332,7 @@ class PaymentsRepository:
         items: list[str] = []
         cursor = None
         while True:
-            page, cursor = await self.table.query(
-                "MERCHANTS", index="GSI1", pk_name="GSI1PK", sk_name="GSI1SK", limit=200, cursor=cursor
-            )
+            page, cursor = await self.table.query("MERCHANTS", index="GSI1", limit=200, cursor=cursor)
             items.extend(i["tenant_id"] for i in page)
             if not cursor:
                 return items

@@ -66,9 +66,7 @@ class SitegenRepository:
         tx.put(self.name, item, condition="version = :v", values={":v": expect_version})
 
     async def stores_with_status(self, status: str) -> list[dict[str, Any]]:
-        return await self.table.query_all(
-            f"STATUS#{status}", index="GSI1", pk_name="GSI1PK", sk_name="GSI1SK"
-        )
+        return await self.table.query_all(f"STATUS#{status}", index="GSI1")
 
     # --- draft versions ---
     def put_version(self, tx: Transaction, tenant_id: str, store_id: str, version: dict[str, Any]) -> None:
