@@ -107,3 +107,13 @@ def test_service_tokens_verify_only_with_the_same_key_and_until_expiry():
     forged = orders.issue().replace("orders", "admin")
     with pytest.raises(Unauthorized):
         catalog.verify(forged)
+
+
+def test_the_outgoing_header_reuses_one_valid_token():
+    from webdpro_tenancy import ServiceTokens
+
+    orders = ServiceTokens(b"k" * 32, "orders")
+    first = orders.header()
+    assert orders.header() is first
+    token = first["authorization"].removeprefix("Bearer ")
+    assert ServiceTokens(b"k" * 32, "catalog").verify(token) == "orders"

@@ -7,7 +7,6 @@ PRODUCT_UNAVAILABLE, SLOT_IN_PAST, validation) reach the customer unchanged.
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import httpx
@@ -54,22 +53,13 @@ class CatalogClient:
         self._base = base_url.rstrip("/") + "/api/catalog/internal/stores"
         self._tokens = tokens
         self._http = http or httpx.AsyncClient(timeout=timeout)
-        self._token = ""
-        self._token_until = 0.0
 
     async def close(self) -> None:
         await self._http.aclose()
 
-    def _auth(self) -> dict[str, str]:
-        now = time.time()
-        if now >= self._token_until:
-            self._token = self._tokens.issue(ttl_seconds=300)
-            self._token_until = now + 240
-        return {"authorization": f"Bearer {self._token}"}
-
     async def _post(self, url: str, body: dict[str, Any] | None = None) -> httpx.Response:
         try:
-            return await self._http.post(url, json=body or {}, headers=self._auth())
+            return await self._http.post(url, json=body or {}, headers=self._tokens.header())
         except httpx.HTTPError as exc:
             log.warning("catalog.unreachable", url=url, error=repr(exc))
             raise _unavailable("The catalog could not be reached; please try again") from exc

@@ -8,7 +8,6 @@ order id gets the same Razorpay order back.
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import httpx
@@ -43,18 +42,9 @@ class PaymentsClient:
         self._url = base_url.rstrip("/") + "/api/payments/internal/checkouts"
         self._tokens = tokens
         self._http = http or httpx.AsyncClient(timeout=timeout)
-        self._token = ""
-        self._token_until = 0.0
 
     async def close(self) -> None:
         await self._http.aclose()
-
-    def _auth(self) -> dict[str, str]:
-        now = time.time()
-        if now >= self._token_until:
-            self._token = self._tokens.issue(ttl_seconds=300)
-            self._token_until = now + 240
-        return {"authorization": f"Bearer {self._token}"}
 
     async def open_checkout(
         self,
@@ -76,7 +66,7 @@ class PaymentsClient:
         if customer_phone:
             body["customerPhone"] = customer_phone
         try:
-            resp = await self._http.post(self._url, json=body, headers=self._auth())
+            resp = await self._http.post(self._url, json=body, headers=self._tokens.header())
         except httpx.HTTPError as exc:
             log.warning("payments.unreachable", error=repr(exc))
             raise _unavailable("Payments could not be reached; please try again") from exc
