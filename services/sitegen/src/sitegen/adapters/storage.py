@@ -32,6 +32,11 @@ def prefix(store_id: str, version: int) -> str:
     return f"stores/{store_id}/v{version:06d}/"
 
 
+def release_prefix(store_id: str, version: int) -> str:
+    """A release is the live build of draft version `version` (indexable, canonical URLs of its host)."""
+    return f"stores/{store_id}/releases/v{version:06d}/"
+
+
 class SiteStorage:
     def __init__(self, clients: Any, bucket: str) -> None:
         self.clients = clients
@@ -56,6 +61,21 @@ class SiteStorage:
         for start in range(0, len(uploads), 16):  # bounded fan-out
             await asyncio.gather(*uploads[start : start + 16])
         return base
+
+    async def write_release(self, store_id: str, version: int, files: dict[str, bytes]) -> str:
+        """Every file of the release; the caller records the release as built only after this returns."""
+        s3 = await self.clients.get("s3")
+        base = release_prefix(store_id, version)
+        uploads = [
+            s3.put_object(Bucket=self.bucket, Key=base + path, Body=body, ContentType=content_type(path))
+            for path, body in files.items()
+        ]
+        for start in range(0, len(uploads), 16):  # bounded fan-out
+            await asyncio.gather(*uploads[start : start + 16])
+        return base
+
+    async def read_release_file(self, store_id: str, version: int, path: str) -> tuple[bytes, str] | None:
+        return await self.read(release_prefix(store_id, version) + path)
 
     async def read(self, key: str) -> tuple[bytes, str] | None:
         s3 = await self.clients.get("s3")
