@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import re
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 
@@ -13,10 +14,18 @@ import pytest
 from sitegen.domain.brief import extract_brief
 from sitegen.domain.offline import generate_offline
 from sitegen.domain.spec import SECTORS, Contact, LText, SiteSpec
-from sitegen.site.render import HOME_BUDGET_BYTES, home_page_weight, inr, render_site
+from sitegen.site.render import (
+    HOME_BUDGET_BYTES,
+    HOME_BUDGET_GZIP_BYTES,
+    home_page_weight,
+    inr,
+    render_site,
+    shared_assets,
+)
 from webdpro_core.errors import ValidationProblem
 
 BASE = "https://curam.webdpro.in/"
+APP_SRC = re.compile(r"(^|/)assets/app\.[0-9a-f]{10}\.js$")
 CURAM = "Curam – fresh vegetables, Mumbai, local delivery, cash + UPI, green theme"
 SECTOR_PROMPTS = {
     "grocery": CURAM,
@@ -101,9 +110,7 @@ def assert_page_is_safe(path: str, page: Page) -> None:
             assert "src" not in attrs
             json.loads(body)
         else:
-            assert attrs.get("src", "").endswith("assets/app.js") and not body.strip(), (
-                f"{path}: stray script"
-            )
+            assert APP_SRC.search(attrs.get("src", "")) and not body.strip(), f"{path}: stray script"
 
 
 def check_site(spec: SiteSpec, files: dict[str, bytes], base: str = BASE) -> None:
@@ -208,11 +215,29 @@ def test_curam_home_page() -> None:
     assert "Curam" in parse(files["index.html"]).title
     assert 'data-api-base="https://api.webdpro.in"' in html
     assert "टमाटर" in html or any("\u0900" <= ch <= "\u097f" for ch in html)
-    assert "--brand:#" in files["assets/styles.css"].decode()
+    assert "--brand:#" in files[shared_assets(files)["css"]].decode()
     csp = parse(files["index.html"]).meta(**{"http-equiv": "Content-Security-Policy"})
     assert csp and "script-src 'self' http://127.0.0.1:9300" in csp and "https://api.webdpro.in" in csp
     weight = home_page_weight(files)
     assert weight <= HOME_BUDGET_BYTES, weight
+    assert home_page_weight(files, gzipped=True) <= HOME_BUDGET_GZIP_BYTES
+
+
+def test_styles_and_script_are_named_by_content_hash() -> None:
+    spec = generate_offline(extract_brief(CURAM), store_id="sto_curam")
+    files = render_site(spec, BASE)
+    assets = shared_assets(files)
+    assert re.fullmatch(r"assets/styles\.[0-9a-f]{10}\.css", assets["css"])
+    assert re.fullmatch(r"assets/app\.[0-9a-f]{10}\.js", assets["js"])
+    assert "assets/styles.css" not in files and "assets/app.js" not in files
+    for path in ("index.html", "product/" + spec.catalog.products[0].slug + ".html"):
+        page = parse(files[path])
+        up = "../" * path.count("/")
+        assert page.link("stylesheet") == up + assets["css"]
+        assert [a["src"] for a, _ in page.scripts if "src" in a] == [up + assets["js"]]
+    # another theme is another stylesheet (and URL); the script is shared by every store
+    blue = render_site(generate_offline(extract_brief(SECTOR_PROMPTS["clinic"])), BASE)
+    assert shared_assets(blue)["css"] != assets["css"] and shared_assets(blue)["js"] == assets["js"]
 
 
 def test_rendering_is_deterministic() -> None:
@@ -282,8 +307,7 @@ def test_injected_markup_never_reaches_a_page(sector: str) -> None:
             assert_page_is_safe(path, page)
             scripts = [a for a, _ in page.scripts]
             assert all(
-                a.get("type") == "application/ld+json" or a.get("src", "").endswith("assets/app.js")
-                for a in scripts
+                a.get("type") == "application/ld+json" or APP_SRC.search(a.get("src", "")) for a in scripts
             ), path
             assert sum(1 for a in scripts if "src" in a) == 1
             for ld in page.json_ld():

@@ -4,7 +4,10 @@
     files = render_site(spec, base_url="https://curam.webdpro.in/", api_base="")
 
 Pages: index.html, category/<slug>.html, product/<slug>.html, cart.html (login + checkout), track.html,
-about.html, 404.html; plus sitemap.xml, robots.txt, assets/styles.css, assets/app.js and assets/img/*.svg.
+about.html, 404.html; plus sitemap.xml, robots.txt, assets/styles.<hash>.css, assets/app.<hash>.js and
+assets/img/*.svg. The stylesheet and the script are named by their content hash (the edge serves any
+`assets/…` name with a `.<hex>.` segment as immutable); images keep stable names because Open Graph and
+JSON-LD point at them by absolute URL.
 
 Safety: every piece of text is reduced to plain text (nh3, no tags) and HTML-escaped; URLs are built only from
 validated ids/slugs or checked against an allow-list of schemes, so `javascript:` cannot appear; JSON-LD is
@@ -16,7 +19,10 @@ Links between pages are relative, so the same files work under a preview prefix 
 
 from __future__ import annotations
 
+import dataclasses
 import functools
+import gzip
+import hashlib
 import html
 import json
 import re
@@ -42,6 +48,9 @@ from webdpro_core.errors import FieldError, ValidationProblem
 
 DEFAULT_RAZORPAY_SRC = "https://checkout.razorpay.com/v1/checkout.js"
 HOME_BUDGET_BYTES = 100_000
+# What a phone downloads for the home page before images: HTML + CSS + JS, gzip-compressed as the edge serves them.
+HOME_BUDGET_GZIP_BYTES = 30_000
+_HASHED_ASSET = re.compile(r"^assets/(styles|app)\.[0-9a-f]{10}\.(css|js)$")
 
 UI: dict[str, dict[str, str]] = {
     "en": {
@@ -240,6 +249,8 @@ class Ctx:
     lang: str
     alt_lang: str | None
     indexable: bool
+    css_path: str = "assets/styles.css"
+    js_path: str = "assets/app.js"
 
     def ui(self, key: str, **kw: object) -> str:
         return html.escape(UI[self.lang][key].format(**kw))
@@ -395,9 +406,9 @@ def _page(
 <meta name="twitter:card" content="summary_large_image">
 <meta name="theme-color" content="{spec.theme.brand}">
 <link rel="icon" href="{up}assets/img/favicon.svg" type="image/svg+xml">
-<link rel="stylesheet" href="{up}assets/styles.css">
+<link rel="stylesheet" href="{up}{ctx.css_path}">
 {lds}
-<script src="{up}assets/app.js" defer></script>
+<script src="{up}{ctx.js_path}" defer></script>
 </head>
 <body data-page="{page}" data-store-id="{t(spec.store_id)}" data-api-base="{html.escape(ctx.api_base)}" \
 data-razorpay-src="{html.escape(ctx.razorpay_src)}" data-base="{html.escape(up)}" data-store-name="{t(spec.brief.name)}" \
@@ -992,7 +1003,11 @@ def render_site(
     robots Disallow). Deterministic: the same spec and arguments give byte-identical files."""
     _plain.cache_clear()
     spec = _validated(spec)
-    ctx = _ctx(spec, base_url, api_base, razorpay_src, indexable)
+    css, js = styles_css(spec.theme).encode(), APP_JS.encode()
+    css_path, js_path = hashed_name("assets/styles.css", css), hashed_name("assets/app.js", js)
+    ctx = dataclasses.replace(
+        _ctx(spec, base_url, api_base, razorpay_src, indexable), css_path=css_path, js_path=js_path
+    )
     files: dict[str, bytes] = {}
     files["index.html"] = _home(ctx)
     listed = ["index.html", "about.html"]
@@ -1010,8 +1025,8 @@ def render_site(
     files["404.html"] = _not_found(ctx)
     files["sitemap.xml"] = _sitemap(ctx, listed)
     files["robots.txt"] = _robots(ctx)
-    files["assets/styles.css"] = styles_css(spec.theme).encode()
-    files["assets/app.js"] = APP_JS.encode()
+    files[css_path] = css
+    files[js_path] = js
     files["assets/img/favicon.svg"] = _favicon(spec).encode()
     for img in spec.images.images:
         if img.svg:
@@ -1056,6 +1071,26 @@ def _safe_svg(svg: str) -> str:
     return svg
 
 
-def home_page_weight(files: dict[str, bytes]) -> int:
-    """Bytes of the home page before images: HTML + CSS + JS."""
-    return len(files["index.html"]) + len(files["assets/styles.css"]) + len(files["assets/app.js"])
+def hashed_name(path: str, data: bytes) -> str:
+    """`assets/app.js` → `assets/app.<10 hex of sha256>.js`: a new content is a new URL, so it can be cached forever."""
+    stem, dot, ext = path.rpartition(".")
+    return f"{stem}.{hashlib.sha256(data).hexdigest()[:10]}{dot}{ext}"
+
+
+def shared_assets(files: dict[str, bytes]) -> dict[str, str]:
+    """{"css": path, "js": path} of the hashed stylesheet and script in a rendered site."""
+    out: dict[str, str] = {}
+    for path in files:
+        m = _HASHED_ASSET.match(path)
+        if m:
+            out["css" if m.group(1) == "styles" else "js"] = path
+    return out
+
+
+def home_page_weight(files: dict[str, bytes], *, gzipped: bool = False) -> int:
+    """Bytes of the home page before images: HTML + CSS + JS (each gzip-compressed when `gzipped`)."""
+    assets = shared_assets(files)
+    parts = [files["index.html"], files[assets["css"]], files[assets["js"]]]
+    if gzipped:
+        return sum(len(gzip.compress(p, compresslevel=9, mtime=0)) for p in parts)
+    return sum(len(p) for p in parts)

@@ -6,7 +6,8 @@ const assert = require("assert");
 // variants and slots, against a mocked fetch. Run by test_app_js.py when node and jsdom are available:
 //   node app_smoke.js <dir with site_grocery/, site_fashion/, site_clinic/>
 const ROOT = process.argv[2];
-const app = fs.readFileSync(`${ROOT}/site_grocery/assets/app.js`, "utf8");
+const appName = fs.readdirSync(`${ROOT}/site_grocery/assets`).find((f) => /^app\.[0-9a-f]+\.js$/.test(f));  // hashed name
+const app = fs.readFileSync(`${ROOT}/site_grocery/assets/${appName}`, "utf8");
 const calls = [];
 function mkFetch(responses) {
   return async (url, opts) => {
@@ -16,7 +17,7 @@ function mkFetch(responses) {
   };
 }
 function page(site, file, search, storage) {
-  const html = fs.readFileSync(`${ROOT}/${site}/${file}`, "utf8").replace(/<script src="[^"]*app.js" defer><\/script>/, "");
+  const html = fs.readFileSync(`${ROOT}/${site}/${file}`, "utf8").replace(/<script src="[^"]*app\.[0-9a-f]+\.js" defer><\/script>/, "");
   const dom = new JSDOM(html, { url: "https://x.webdpro.in/" + file + (search || ""), runScripts: "outside-only", virtualConsole: quiet });
   const w = dom.window;
   if (storage) { for (const [k, v] of Object.entries(storage.local)) w.localStorage.setItem(k, v); for (const [k, v] of Object.entries(storage.session)) w.sessionStorage.setItem(k, v); }
