@@ -56,3 +56,16 @@ def test_problems_carry_code_field_and_headers():
     )
     t = TooManyRequests("slow down", retry_after=12)
     assert t.status == 429 and t.headers["Retry-After"] == "12"
+
+
+def test_problem_extension_members_never_replace_standard_ones():
+    from webdpro_core.errors import Conflict
+
+    p = Conflict(
+        "curam.in is taken",
+        code="DOMAIN_UNAVAILABLE",
+        extra={"alternatives": ["curam.com"], "status": 200, "code": "X"},
+    ).to_dict()
+    assert p["alternatives"] == ["curam.com"]
+    assert p["status"] == 409 and p["code"] == "DOMAIN_UNAVAILABLE"
+    assert "alternatives" not in Conflict("plain").to_dict()

@@ -1,7 +1,9 @@
 """RFC 9457 problem details as exceptions.
 
 Domain and service code raises these; the HTTP layer (webdpro_http) turns them into `application/problem+json`.
-`code` is stable and machine-readable; `errors` lists field-level problems for validation.
+`code` is stable and machine-readable; `errors` lists field-level problems for validation; `extra` adds members
+of the problem type (RFC 9457 extension members, e.g. `alternatives` of DOMAIN_UNAVAILABLE) without overriding the
+standard ones.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ class Problem(Exception):
         field: str | None = None,
         errors: list[FieldError] | None = None,
         headers: dict[str, str] | None = None,
+        extra: dict | None = None,
     ) -> None:
         super().__init__(detail or self.title)
         self.detail = detail or (title or self.title)
@@ -43,6 +46,7 @@ class Problem(Exception):
         if field and not any(e.field == field for e in self.errors):
             self.errors.insert(0, FieldError(field, self.detail))
         self.headers = dict(headers or {})
+        self.extra = dict(extra or {})
 
     def to_dict(self, instance: str | None = None) -> dict:
         body: dict = {
@@ -56,6 +60,8 @@ class Problem(Exception):
             body["instance"] = instance
         if self.errors:
             body["errors"] = [{"field": e.field, "message": e.message} for e in self.errors]
+        for key, value in self.extra.items():
+            body.setdefault(key, value)  # an extension member never replaces a standard one
         return body
 
 
