@@ -71,8 +71,9 @@ async def _drain(sqs, queue) -> None:
         await sqs.delete_message(QueueUrl=queue, ReceiptHandle=m["ReceiptHandle"])
 
 
-def _consumer(env, handlers) -> Consumer:
+def _consumer(env, handlers, default=None) -> Consumer:
     return Consumer(
+        default=default,
         sqs=env["sqs"],
         queue_url=env["queue"],
         dlq_url=env["dlq"],
@@ -129,6 +130,27 @@ async def test_a_redelivered_event_changes_nothing(env):
     await consumer.handle(body)
     assert (await env["table"].get({"PK": "COUNTER", "SK": event.id}))["hits"] == 1
     assert calls == [event.id]  # the second delivery was recognised before the handler ran
+
+
+async def test_the_default_handler_takes_every_type_without_its_own_and_stays_idempotent(env):
+    named, caught = [], []
+
+    async def on_thing(event, uow):
+        named.append(event.type)
+
+    async def anything(event, uow):
+        caught.append(event.type)
+
+    consumer = _consumer(env, {"thing.happened": on_thing}, default=anything)
+    other = encode(new_event("other.happened", {}, tenant_id="tnt_a", source="test"))
+    await consumer.handle(encode(new_event("thing.happened", {}, tenant_id="tnt_a", source="test")))
+    await consumer.handle(other)
+    await consumer.handle(other)  # redelivered: the processed marker stops it
+    assert named == ["thing.happened"]
+    assert caught == ["other.happened"]
+    without = _consumer(env, {"thing.happened": on_thing})  # no default: unknown types are skipped
+    await without.handle(encode(new_event("third.happened", {}, tenant_id="tnt_a", source="test")))
+    assert caught == ["other.happened"]
 
 
 async def test_partial_batch_failure_deletes_only_the_successes_and_poison_goes_to_the_dlq(env):

@@ -51,11 +51,15 @@ class Consumer:
         outbox: Outbox,
         concurrency: int = 10,
         wait_seconds: int = 10,
+        default: Handler | None = None,
     ) -> None:
+        """`default`: the handler of every type without its own in `handlers` (a catch-all consumer such as
+        the admin's audit log); without it such types are acknowledged and skipped."""
         self.sqs = sqs
         self.queue_url = queue_url
         self.dlq_url = dlq_url
         self.handlers = handlers
+        self.default = default
         self.table = table
         self.outbox = outbox
         self.wait_seconds = wait_seconds
@@ -125,7 +129,7 @@ class Consumer:
             event = decode(body)
         except (msgspec.DecodeError, msgspec.ValidationError) as exc:
             raise PermanentError(f"not an event envelope: {exc}") from exc
-        handler = self.handlers.get(event.type)
+        handler = self.handlers.get(event.type, self.default)
         if handler is None:
             return  # not for us (a filter policy wider than our handlers): acknowledged
         if await self.table.get(processed_key(event.id)) is not None:

@@ -26,7 +26,10 @@ class EventRuntime:
         self._stop = asyncio.Event()
         self._tasks: list[asyncio.Task] = []
 
-    async def start(self, handlers: dict[str, Handler], *, consume: bool = True) -> Outbox:
+    async def start(
+        self, handlers: dict[str, Handler], *, consume: bool = True, default: Handler | None = None
+    ) -> Outbox:
+        """`default` handles every event type that `handlers` does not name (see `Consumer`)."""
         sns = await self.clients.get("sns")
         arn = await topic_arn(self.clients, self.names.topic(self.service), self.region)
         self.outbox = Outbox(self.table, SnsPublisher(sns, arn))
@@ -40,6 +43,7 @@ class EventRuntime:
                 queue_url=queue_url,
                 dlq_url=dlq_url,
                 handlers=handlers,
+                default=default,
                 table=self.table,
                 outbox=self.outbox,
             )
