@@ -166,8 +166,10 @@ def test_buckets_user_pool_secrets_ses_and_schedules(platform, templates, names)
         s for s in policy["PolicyDocument"]["Statement"] if s.get("Sid") == "CloudFrontReadsBuiltSites"
     )
     assert reads["Principal"] == {"Service": "cloudfront.amazonaws.com"}
+    # Live releases only: never a draft (`stores/<id>/v<N>/site/…`) or its spec.json.
     assert [flat(r).rsplit("}", 1)[-1] for r in as_list(reads["Resource"])] == [
-        "/" + p for p in wiring.EDGE_READ_PATHS
+        "/stores/*/releases/*",
+        "/_platform/*",
     ]
     assert "distribution/*" in flat(reads["Condition"]["ArnLike"]["AWS:SourceArn"])
 
@@ -307,10 +309,24 @@ def test_edge_serves_stores_by_host_with_oac_function_and_caching(platform, temp
     def ttl(behavior: dict[str, Any]) -> int:
         return policies[behavior["CachePolicyId"]["Ref"]]["CachePolicyConfig"]["DefaultTTL"]
 
+    headers = resources(edge, "AWS::CloudFront::ResponseHeadersPolicy")
+
+    def cache_control(behavior: dict[str, Any]) -> str:
+        config = headers[behavior["ResponseHeadersPolicyId"]["Ref"]]["ResponseHeadersPolicyConfig"]
+        (header,) = config["CustomHeadersConfig"]["Items"]
+        assert header["Header"] == "Cache-Control"
+        return header["Value"]
+
     default = dist["DefaultCacheBehavior"]
     behaviours = {b["PathPattern"]: b for b in dist["CacheBehaviors"]}
-    assert ttl(default) == 60 and ttl(behaviours["/assets/*"]) == 365 * 24 * 3600
-    for b in (default, behaviours["/assets/*"]):
+    # Only the content-hashed stylesheet and script are immutable; HTML and stable-named images are short-lived.
+    hashed = [behaviours["/assets/*.??????????.css"], behaviours["/assets/*.??????????.js"]]
+    assert set(behaviours) == {"/assets/*.??????????.css", "/assets/*.??????????.js", "/api/*"}
+    assert ttl(default) == 60 and cache_control(default) == "public, max-age=60"
+    for b in hashed:
+        assert ttl(b) == 365 * 24 * 3600
+        assert cache_control(b) == "public, max-age=31536000, immutable"
+    for b in (default, *hashed):
         assert b["Compress"] is True and b["FunctionAssociations"][0]["EventType"] == "viewer-request"
     api = behaviours["/api/*"]
     assert "POST" in api["AllowedMethods"] and "FunctionAssociations" not in api
@@ -404,18 +420,21 @@ subscriptions = [{ topic = "orders", types = ["order.placed"] }]
 
 # ---- the edge function's logic, run on Node with a stand-in for CloudFront's key value store ------------------
 @pytest.mark.skipif(shutil.which("node") is None, reason="needs node")
-def test_edge_function_maps_host_to_release_and_refuses_unknown_or_suspended_hosts():
+def test_edge_function_maps_host_to_release_and_refuses_unknown_suspended_or_draft_hosts():
     code = FUNCTION_CODE.read_text().replace(
         "import cf from 'cloudfront';",
-        "const STORE = {'curam.webdpro.in': 'stores/st_1/v000003/site', 'curam.in': 'stores/st_1/v000003/site',"
-        " 'shut.webdpro.in': 'suspended', 'odd.webdpro.in': '../../secret'};"
+        "const STORE = {'curam.webdpro.in': 'stores/st_1/releases/v000003',"
+        " 'curam.in': 'stores/st_1/releases/v000003', 'shut.webdpro.in': 'suspended',"
+        " 'odd.webdpro.in': '../../secret', 'draft.webdpro.in': 'stores/st_2/v000004/site',"
+        " 'short.webdpro.in': 'stores/st_3/releases/v4'};"
         " const cf = {kvs: () => ({get: async (k) => { if (k in STORE) return STORE[k]; throw new Error('nf'); }})};",
     )
     harness = (
         code
         + """
 const cases = [['curam.webdpro.in', '/'], ['www.curam.in', '/about'], ['CURAM.webdpro.in', '/assets/app.js'],
-  ['curam.in', '/category/tea.html'], ['nobody.webdpro.in', '/'], ['shut.webdpro.in', '/'], ['odd.webdpro.in', '/']];
+  ['curam.in', '/category/tea.html'], ['curam.in', '/assets/styles.0123456789.css'], ['nobody.webdpro.in', '/'],
+  ['shut.webdpro.in', '/'], ['odd.webdpro.in', '/'], ['draft.webdpro.in', '/'], ['short.webdpro.in', '/']];
 (async () => {
   const out = [];
   for (const [host, uri] of cases) {
@@ -435,11 +454,14 @@ const cases = [['curam.webdpro.in', '/'], ['www.curam.in', '/about'], ['CURAM.we
         check=True,
     )
     assert json.loads(result.stdout) == [
-        "/stores/st_1/v000003/site/index.html",
-        "/stores/st_1/v000003/site/about.html",
-        "/stores/st_1/v000003/site/assets/app.js",
-        "/stores/st_1/v000003/site/category/tea.html",
-        404,
-        503,
-        404,
+        "/stores/st_1/releases/v000003/index.html",
+        "/stores/st_1/releases/v000003/about.html",
+        "/stores/st_1/releases/v000003/assets/app.js",
+        "/stores/st_1/releases/v000003/category/tea.html",
+        "/stores/st_1/releases/v000003/assets/styles.0123456789.css",
+        404,  # no store at this host
+        503,  # suspended
+        404,  # not a release prefix
+        404,  # a draft is never served
+        404,  # a release version is six digits, as sitegen writes it
     ]

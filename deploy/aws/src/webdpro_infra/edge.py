@@ -2,15 +2,25 @@
 its functions, key value stores and distributions are global).
 
 - The sites bucket (data stack, platform region) behind CloudFront with an Origin Access Control; the bucket's
-  own policy lets this account's distributions read built sites only (`stores/*/site/*`).
-- A CloudFront Function on viewer request maps Host → the store's current release prefix, from a key value
-  store that sitegen writes (publish, blue-green switch, rollback, suspension). See edge_function.js.
-- Behaviours: short-lived HTML, a year for `/assets/*` (each release has its own prefix, so an asset URL never
-  changes content), compression, and `/api/*` passed to the HTTP API uncached, so a store calls the APIs on its
-  own origin.
+  own policy lets this account's distributions read live releases only (`stores/*/releases/*`): a release is the
+  publish saga's build of a draft, `stores/<storeId>/releases/v<NNNNNN>/<path>`; drafts (`stores/<id>/v<N>/…`)
+  are never served by the CDN.
+- A CloudFront Function on viewer request maps Host → the store's current release prefix from a key value store
+  (see edge_function.js). The store is a copy: the host map in sitegen's table is the source of truth, and the host
+  mirror (host_mirror.py, kvs_mirror.py) copies each change to it from the table's stream.
+- Behaviours: HTML and every other file short-lived (60 s), a year and `immutable` for hashed assets only
+  (`assets/<name>.<hex>.css|js`: a new content is a new name), compression, and `/api/*` passed to the HTTP API
+  uncached, so a store calls the APIs on its own origin.
 - The platform distribution answers `*.<platform domain>` with the wildcard certificate; each custom domain gets
-  its own zone, certificate and distribution (`CustomDomain`): a distribution holds a single certificate, and a
-  merchant's domain must not wait for a shared certificate to be re-issued.
+  its own zone, certificate and distribution: a distribution holds a single certificate, and a merchant's domain
+  must not wait for a shared certificate to be re-issued.
+
+`CustomDomain` and the publish saga: a domain a merchant buys in the app is NOT deployed from here. sitegen's
+publish saga creates the same resources through the APIs at publish time — the hosted zone and its records
+(Route 53), the certificate with DNS validation (ACM, us-east-1), a distribution built like `EdgeSite.distribution`
+from the ids in the SSM parameters `/<prefix>edge/*`, its alias records — with the task-role rights listed in
+services.py (`_publisher_statements`). `CustomDomain` is the infrastructure-as-code description of exactly that
+set, used for platform-owned domains (`custom_domains` setting) and as the reference the saga's calls follow.
 """
 
 from __future__ import annotations
@@ -40,6 +50,10 @@ HOSTNAME = re.compile(
 )
 HTML_MAX_AGE = Duration.seconds(60)
 ASSET_MAX_AGE = Duration.days(365)
+# sitegen names its stylesheet and script by content (`assets/styles.<10 hex>.css`, `assets/app.<10 hex>.js`);
+# CloudFront path patterns know only `*` and `?`, so "a 10-character segment before the extension" stands for the
+# hash. Images keep stable names (Open Graph links them) and get the short HTML lifetime.
+HASHED_ASSETS = ("/assets/*.??????????.css", "/assets/*.??????????.js")
 
 
 class EdgeSite(Construct):
@@ -124,8 +138,8 @@ class EdgeSite(Construct):
                 ),
             )
 
-        # HTML is cached briefly so a switch reaches every edge within a minute even for an old cache entry;
-        # assets are a year and immutable: their URL contains the release.
+        # HTML (and any file whose name stays the same across releases, like images) is cached briefly so a switch
+        # reaches every edge within a minute even for an old cache entry; hashed assets are a year and immutable.
         self.html_cache = cache("HtmlCache", "html", HTML_MAX_AGE, Duration.seconds(0))
         self.assets_cache = cache("AssetsCache", "assets", ASSET_MAX_AGE, Duration.days(1))
         html_headers = headers("HtmlHeaders", "html", f"public, max-age={HTML_MAX_AGE.to_seconds()}")
@@ -145,15 +159,16 @@ class EdgeSite(Construct):
             function_associations=route,
             compress=True,
         )
+        immutable = cloudfront.BehaviorOptions(
+            origin=site,
+            viewer_protocol_policy=cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+            cache_policy=self.assets_cache,
+            response_headers_policy=asset_headers,
+            function_associations=route,
+            compress=True,
+        )
         self.additional_behaviors = {
-            "/assets/*": cloudfront.BehaviorOptions(
-                origin=site,
-                viewer_protocol_policy=cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
-                cache_policy=self.assets_cache,
-                response_headers_policy=asset_headers,
-                function_associations=route,
-                compress=True,
-            ),
+            **{pattern: immutable for pattern in HASHED_ASSETS},
             "/api/*": cloudfront.BehaviorOptions(
                 origin=api,
                 viewer_protocol_policy=cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,

@@ -1,13 +1,15 @@
 // Host → the store's current release (CloudFront Functions, cloudfront-js-2.0, viewer request).
 //
 // The key value store maps a host ("curam.webdpro.in", "curam.in") to its live release prefix
-// ("stores/<storeId>/v000003/site"), or to "suspended". sitegen writes it on publish, on the blue-green switch and
-// on rollback; one PutKey moves a host from one immutable release to the next. The rewritten URI is the cache
-// key, so a switch needs no invalidation: the new release's objects are new cache entries.
+// ("stores/<storeId>/releases/v000003"), or to "suspended". The host map in sitegen's table is the source of
+// truth (publish, blue-green switch, rollback, suspension: one conditional write each); the host mirror Lambda
+// copies each change here from the table's stream (kvs_mirror.py). The rewritten URI is the cache key, so a switch
+// needs no invalidation: the new release's objects are new cache entries. Drafts (stores/<storeId>/v<N>/) are never
+// served: only a value of the release form below is.
 import cf from 'cloudfront';
 
 const kvs = cf.kvs();
-const RELEASE = /^stores\/[A-Za-z0-9_-]+\/v[0-9]+\/site$/;
+const RELEASE = /^stores\/[A-Za-z0-9_-]+\/releases\/v[0-9]{6}$/;
 
 function page(status, description, title, text) {
   return {

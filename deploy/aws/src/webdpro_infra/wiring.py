@@ -40,8 +40,9 @@ MODEL_USERS = ("sitegen",)  # Bedrock text and image models
 # creates its hosted zone, certificate and distribution at run time (what `CustomDomain` declares as code).
 EDGE_PUBLISHER = "sitegen"
 EDGE_BUCKET = "sites"
-# Only the built site of each version is public; its spec.json next to it is not.
-EDGE_READ_PATHS = ("stores/*/site/*", "_platform/*")
+# Only live releases (`stores/<storeId>/releases/v<NNNNNN>/<path>`, built by the publish saga) are public; drafts
+# (`stores/<storeId>/v<N>/site/…`, previews) and their spec.json are never served by the CDN.
+EDGE_READ_PATHS = ("stores/*/releases/*", "_platform/*")
 
 SCHEDULER_TOPIC = "scheduler"
 
