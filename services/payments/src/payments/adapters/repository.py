@@ -7,6 +7,7 @@
 | Razorpay order → ours | RZPORDER#<order_…>          | LOOKUP                  |                                  |
 | Razorpay sub → ours   | RZPSUB#<sub_…>              | LOOKUP                  |                                  |
 | refund                | T#<t>#PAY#<orderId>         | REFUND#<refundKey>      |                                  |
+| publish charge        | T#<t>#PUBCHARGE             | <publicationId>         |                                  |
 | webhook received      | WEBHOOK#<eventId>           | EVENT                   |                                  |
 | ledger entry          | T#<t>#LEDGER                | <at>#<entryId>          |                                  |
 | ledger entry key      | T#<t>#LEDGERKEY             | <kind>#<ref>            |                                  |
@@ -157,6 +158,21 @@ class PaymentsRepository:
         if item is None:
             return None
         return await self.get_payment(item["tenant_id"], item["order_id"])
+
+    # --- publish charges (the pricing decision per publication, kept so a replay answers the same) ---
+    async def get_publish_charge(self, tenant_id: str, publication_id: str) -> dict[str, Any] | None:
+        return strip(await self.table.get({"PK": f"T#{tenant_id}#PUBCHARGE", "SK": publication_id}))
+
+    async def put_publish_charge(self, tenant_id: str, charge: dict[str, Any]) -> bool:
+        """Record the decision once; False if this publication's decision exists already."""
+        try:
+            await self.table.put(
+                {"PK": f"T#{tenant_id}#PUBCHARGE", "SK": charge["publication_id"], **charge},
+                condition=NOT_EXISTS,
+            )
+            return True
+        except ConditionFailed:
+            return False
 
     # --- refunds ---
     def put_refund(self, tx: Transaction, tenant_id: str, order_id: str, refund: dict[str, Any]) -> None:

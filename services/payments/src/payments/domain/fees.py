@@ -31,3 +31,14 @@ def fee_entry(ref: str, amount_paise: int, purpose: Purpose, store_id: str | Non
         memo=f"platform fee {purpose.value.lower()}",
         meta={"purpose": purpose.value, **({"store_id": store_id} if store_id else {})},
     )
+
+
+def fee_refund_entry(ref: str, amount_paise: int, purpose: Purpose, store_id: str | None) -> Entry:
+    """A platform fee given back in full (e.g. the custom domain could not be bought after payment)."""
+    return entry(
+        Kind.REFUND,
+        ref,
+        [dr(str(Account.PLATFORM_FEES), amount_paise), cr(str(Account.RAZORPAY_CLEARING), amount_paise)],
+        memo=f"platform fee {purpose.value.lower()} refunded",
+        meta={"purpose": purpose.value, **({"store_id": store_id} if store_id else {})},
+    )

@@ -105,9 +105,23 @@ def _platform_id(tenant_id: str, key: str | None) -> str:
     return f"ppy_{digest}"
 
 
+async def subscribed(deps: Deps, tenant_id: str) -> bool:
+    """The tenant's Razorpay subscription is active (its webhooks keep the plan: SUBSCRIBED ↔ STANDARD)."""
+    return (await deps.repo.merchant(tenant_id)).get("plan") == "SUBSCRIBED"
+
+
 async def platform_payment(
-    deps: Deps, tenant_id: str, purpose: Purpose, store_id: str, details: dict[str, Any], key: str | None
+    deps: Deps,
+    tenant_id: str,
+    purpose: Purpose,
+    store_id: str,
+    details: dict[str, Any],
+    key: str | None,
+    *,
+    amount_paise: int | None = None,
 ) -> tuple[int, dict[str, Any]]:
+    """A platform fee, once per `key`. `amount_paise` overrides the price of `purpose` (the publish charge computes
+    its own: a publish fee plus a custom domain)."""
     own_id = _platform_id(tenant_id, key)
     existing = await deps.repo.get_payment(tenant_id, own_id)
     if existing is not None:
@@ -118,7 +132,9 @@ async def platform_payment(
         return await _subscribe(deps, tenant_id, own_id, store_id, details)
     if purpose == Purpose.DOMAIN and not details.get("domain"):
         raise ValidationProblem("A domain payment names the domain", code="DOMAIN_REQUIRED", field="domain")
-    amount = price(deps, purpose, details.get("domain_price_paise"))
+    amount = (
+        amount_paise if amount_paise is not None else price(deps, purpose, details.get("domain_price_paise"))
+    )
     payment = await checkout.create(
         deps,
         tenant_id=tenant_id,
@@ -151,6 +167,8 @@ def _fee_answer(deps: Deps, p: dict[str, Any]) -> dict[str, Any]:
     if p.get("subscription_id"):
         out["subscriptionId"] = p["subscription_id"]
         out["shortUrl"] = p.get("short_url")
+    if p.get("refunded_paise"):
+        out["refundedPaise"] = p["refunded_paise"]
     return out
 
 

@@ -7,7 +7,9 @@ after their Razorpay call, conditional on the payment's version, so a redelivere
 - orders `order.delivered` → release the held transfer (or accrue the share to the balance);
 - orders `order.cancelled` → refund what was captured and reverse the held transfer;
 - delivery `cod.collected` → the COD ledger entry (in the consumer's transaction);
-- scheduler `schedule.daily_settlement` → settle every merchant for the (IST) day.
+- scheduler `schedule.daily_settlement` → settle every merchant for the (IST) day;
+- sitegen `domain.purchase_failed` → the publication's platform payment refunded in full (once per payment id),
+  `platform_payment.refunded`; an unknown or another tenant's payment id goes to the DLQ.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from payments.adapters.razorpay import RazorpayError, RazorpayRefused
-from payments.service import cash, route, settlement, webhooks
+from payments.service import cash, publish_charges, route, settlement, webhooks
 from payments.service.deps import Deps
 from webdpro_events import Envelope, Handler, PermanentError, UnitOfWork
 from webdpro_observability import get_logger
@@ -88,8 +90,24 @@ def handlers(get_deps: Callable[[], Deps]) -> dict[str, Handler]:
             get_deps(), data.get("scheduledFor") or data.get("scheduled_for") or event.occurred_at
         )
 
+    async def on_domain_purchase_failed(event: Envelope, _uow: UnitOfWork) -> None:
+        data = event.data
+        tenant = data.get("tenant_id") or event.tenant_id
+        if not tenant or not data.get("platform_payment_id"):
+            raise PermanentError("domain.purchase_failed without tenant_id / platform_payment_id")
+        if event.tenant_id and data.get("tenant_id") and event.tenant_id != data["tenant_id"]:
+            raise PermanentError("domain.purchase_failed: the envelope's tenant is not the data's")
+        try:
+            outcome = await publish_charges.refund_failed_domain(get_deps(), str(tenant), data)
+        except publish_charges.UnknownPayment as exc:
+            raise PermanentError(f"domain.purchase_failed: {exc}") from exc
+        except RazorpayRefused as exc:
+            raise PermanentError(f"Razorpay refused the refund: {exc}") from exc
+        log.info("publish_charge.refund", platform_payment_id=data["platform_payment_id"], outcome=outcome)
+
     return {
         "payments.webhook_received": on_webhook_received,
+        "domain.purchase_failed": on_domain_purchase_failed,
         "payment.captured": on_payment_captured,
         "order.delivered": on_order_delivered,
         "order.cancelled": on_order_cancelled,

@@ -15,7 +15,16 @@ from litestar.params import Parameter
 
 from payments.domain.fees import Purpose
 from payments.entrypoints.http import schemas as s
-from payments.service import capture, cash, checkout, merchants, queries, route, webhooks
+from payments.service import (
+    capture,
+    cash,
+    checkout,
+    merchants,
+    publish_charges,
+    queries,
+    route,
+    webhooks,
+)
 from payments.service.deps import Deps
 from webdpro_core.errors import Forbidden, Problem
 from webdpro_http import requires, requires_service
@@ -66,6 +75,21 @@ class InternalController(Controller):
             ),
         )
         return Response(s.to(s.CheckoutAnswer, answer.body), status_code=answer.status_code)
+
+    @post("/publish-charges", status_code=201)
+    async def publish_charge(self, deps: Deps, data: s.PublishChargeRequest) -> Response[dict[str, Any]]:
+        status, out = await publish_charges.charge(
+            deps,
+            publish_charges.PublishCharge(
+                tenant_id=data.tenant_id,
+                store_id=data.store_id,
+                publication_id=data.publication_id,
+                kind=data.kind,
+                domain=data.domain,
+                domain_price_paise=data.domain_price_paise,
+            ),
+        )
+        return Response(out, status_code=status)
 
 
 class WebhookController(Controller):

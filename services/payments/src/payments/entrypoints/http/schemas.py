@@ -73,6 +73,19 @@ class PlatformPaymentRequest(Request):
     build_id: Id | None = None
 
 
+class PublishChargeRequest(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    """sitegen's body, snake_case as the other services' event data."""
+
+    tenant_id: Id
+    store_id: Id
+    publication_id: Id
+    kind: Literal["PUBLISH", "REPUBLISH"]
+    domain: (
+        Annotated[str, msgspec.Meta(max_length=253, pattern=r"^[a-z0-9][a-z0-9.\-]*\.[a-z]{2,}$")] | None
+    ) = None
+    domain_price_paise: CutPaise | None = None
+
+
 # --- responses ---
 class Response(msgspec.Struct, rename="camel", kw_only=True):
     pass
