@@ -10,13 +10,16 @@ from contextlib import asynccontextmanager
 from litestar import Litestar
 from litestar.di import Provide
 
+from sitegen.adapters.hosts import HostMap
 from sitegen.adapters.media import MediaStore
 from sitegen.adapters.models import build_model_chains
 from sitegen.adapters.repository import SitegenRepository
 from sitegen.adapters.storage import SiteStorage
+from sitegen.entrypoints.http.edge import EdgeController
 from sitegen.entrypoints.http.preview import PreviewController
 from sitegen.entrypoints.http.stores import StoreController
 from sitegen.service.deps import Deps
+from sitegen.service.edge import LiveEdge
 from sitegen.service.stores import Generations, fail_interrupted
 from sitegen.settings import SitegenSettings
 from webdpro_aws.clients import AwsClients
@@ -69,6 +72,12 @@ def build_app(settings: SitegenSettings | None = None) -> Litestar:
             media=MediaStore(clients, names.bucket("media")),
         )
         holder["deps"] = deps
+        holder["edge"] = LiveEdge(
+            HostMap(table),
+            deps.storage,
+            host_ttl=settings.edge_host_ttl_seconds,
+            cache_bytes=settings.edge_cache_bytes,
+        )
         app.state.verifier = TokenVerifier(issuer=settings.token_issuer, jwks_url=settings.jwks_url)
         stop = asyncio.Event()
         sweeper = asyncio.create_task(_sweep_interrupted(deps, stop))
@@ -84,10 +93,11 @@ def build_app(settings: SitegenSettings | None = None) -> Litestar:
 
     return create_app(
         service="sitegen",
-        route_handlers=[StoreController, PreviewController],
+        route_handlers=[StoreController, PreviewController, EdgeController],
         lifespan=[lifespan],
         dependencies={
             "deps": Provide(lambda: holder["deps"], sync_to_thread=False),
             "generations": Provide(lambda: generations, sync_to_thread=False),
+            "edge": Provide(lambda: holder["edge"], sync_to_thread=False),
         },
     )

@@ -17,6 +17,12 @@ class SitegenSettings(BaseSettings, frozen=True, kw_only=True):
     preview_ttl_seconds: int = 7 * 24 * 3600
     daily_generation_cap: int = 20  # generations per tenant per day (AI quota)
     generation_timeout_seconds: int = 300
+    # The live edge (service/edge.py): how long a host → release entry is trusted (a blue-green switch shows
+    # within this), and the byte budget of its in-process cache of release files (gzip copies included).
+    edge_host_ttl_seconds: float = 1.0
+    edge_cache_bytes: int = 64 * 1024 * 1024
+    # A deleted store's item is kept this long, then DynamoDB TTL purges it (the legal retention period).
+    deleted_retention_days: int = 180
 
     @property
     def text_models(self) -> list[str]:
