@@ -7,6 +7,11 @@ back to moto's ThreadedMotoServer (werkzeug, one thread per request) if granian 
 
 Entry: `python -m webdpro_local.emulator` (env: WEBDPRO_AWS_PORT=4566, WEBDPRO_AWS_HOST=127.0.0.1,
 WEBDPRO_AWS_THREADS=64, WEBDPRO_AWS_SERVER=granian|werkzeug).
+
+ACM: moto would flip a DNS-validated certificate to ISSUED after MOTO_ACM_VALIDATION_WAIT seconds without looking
+at DNS. Here that wait is ten years, and `POST /_local/acm/issue {"arn"}` (granian mode) issues a certificate: the
+local platform's finisher (webdpro_local.acm_validation) calls it once the validation CNAMEs are in Route 53, as
+ACM does in AWS.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ import threading
 from typing import Any
 
 DEFAULT_PORT = 4566
+ACM_NEVER_SELF_VALIDATES = str(10 * 365 * 24 * 3600)  # MOTO_ACM_VALIDATION_WAIT: the finisher issues instead
 
 
 def _set_parent_death_signal() -> None:
@@ -80,9 +86,58 @@ def _patch_moto() -> None:
         cls.__init__ = stamped_init
 
 
+def _issue_certificate(arn: str) -> bool:
+    """Mark a moto ACM certificate ISSUED (what ACM does once its DNS validation records resolve)."""
+    from moto.acm.models import acm_backends
+
+    parts = arn.split(":")
+    if len(parts) < 6 or parts[2] != "acm":
+        return False
+    region, account = parts[3], parts[4]
+    cert = acm_backends[account][region]._certificates.get(arn)
+    if cert is None:
+        return False
+    if cert.status == "PENDING_VALIDATION":
+        cert.status = "ISSUED"
+    return True
+
+
+def _local_control(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+    """`POST /_local/acm/issue {"arn": …}` → 200 / 404 (unknown certificate) / 400."""
+    import json
+
+    def answer(status: str, body: dict[str, Any]) -> list[bytes]:
+        data = json.dumps(body).encode()
+        start_response(status, [("Content-Type", "application/json"), ("Content-Length", str(len(data)))])
+        return [data]
+
+    if environ.get("PATH_INFO") != "/_local/acm/issue" or environ.get("REQUEST_METHOD") != "POST":
+        return answer("404 Not Found", {"message": "unknown local control path"})
+    try:
+        size = int(environ.get("CONTENT_LENGTH") or 0)
+        arn = json.loads(environ["wsgi.input"].read(size) or b"{}").get("arn")
+    except (ValueError, AttributeError):
+        arn = None
+    if not isinstance(arn, str) or not arn:
+        return answer("400 Bad Request", {"message": 'body must be {"arn": "arn:aws:acm:…"}'})
+    if not _issue_certificate(arn):
+        return answer("404 Not Found", {"message": f"no certificate {arn}"})
+    return answer("200 OK", {"arn": arn, "status": "ISSUED"})
+
+
+def _with_local_control(app: Any) -> Any:
+    def wrapped(environ: dict[str, Any], start_response: Any) -> Any:
+        if environ.get("PATH_INFO", "").startswith("/_local/"):
+            return _local_control(environ, start_response)
+        return app(environ, start_response)
+
+    return wrapped
+
+
 def create_app() -> Any:
     """WSGI app factory (runs inside the granian worker): moto's host/header based dispatcher."""
     # moto reads these at import time; no real credentials are ever needed or looked up.
+    os.environ.setdefault("MOTO_ACM_VALIDATION_WAIT", ACM_NEVER_SELF_VALIDATES)
     os.environ.setdefault("AWS_ACCESS_KEY_ID", "test")
     os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "test")
     os.environ.setdefault("AWS_DEFAULT_REGION", "ap-south-1")
@@ -90,7 +145,7 @@ def create_app() -> Any:
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 
     _patch_moto()
-    return DomainDispatcherApplication(create_backend_app)
+    return _with_local_control(DomainDispatcherApplication(create_backend_app))
 
 
 def serve_granian(host: str, port: int, threads: int) -> None:
@@ -114,6 +169,7 @@ def serve_granian(host: str, port: int, threads: int) -> None:
 def serve_werkzeug(host: str, port: int) -> None:
     import logging
 
+    os.environ.setdefault("MOTO_ACM_VALIDATION_WAIT", ACM_NEVER_SELF_VALIDATES)
     from moto.server import ThreadedMotoServer
 
     _patch_moto()
