@@ -27,6 +27,7 @@ def make_gateway(aws_port: int, routes: dict[str, str], **env: str) -> Gateway:
         "WEBDPRO_ENV": "test",
         "WEBDPRO_CORS_ORIGINS": ORIGIN,
         "WEBDPRO_GATEWAY_MAX_BODY": "1024",
+        "WEBDPRO_GATEWAY_HOSTS": "gw",  # the test clients' base URL is http://gw: the gateway itself, not a store
         **env,
     }
     return Gateway(load_local(environ), routes)
@@ -302,3 +303,86 @@ def test_problem_bodies_are_json():
     from webdpro_local.gateway import problem_body
 
     assert json.loads(problem_body(404, "NOT_FOUND", "Not found", "x"))["type"].startswith("https://")
+
+
+# Host routing: a published store's pages go to sitegen's edge ----------------------------------------------
+
+
+@pytest.fixture
+async def store_gw(aws_port, upstream_url) -> AsyncIterator[httpx.AsyncClient]:
+    gateway = make_gateway(
+        aws_port,
+        {"svc": upstream_url, "sitegen": upstream_url},
+        WEBDPRO_GATEWAY_HOSTS="gw.example.in, API.local",
+    )
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=gateway), base_url="http://gw") as client:
+        yield client
+    await gateway.aclose()
+
+
+async def test_a_store_host_page_goes_to_the_sitegen_edge_with_its_host(store_gw):
+    for path, upstream in (
+        ("/", "/api/sitegen/edge/"),
+        ("/about", "/api/sitegen/edge/about"),
+        ("/assets/styles.3f2a9c1b.css?v=1", "/api/sitegen/edge/assets/styles.3f2a9c1b.css"),
+        ("/internal", "/api/sitegen/edge/internal"),  # a page may be called that: it stays under /edge
+    ):
+        r = await store_gw.get(path, headers={"host": "curam.localhost:8080"})
+        assert r.status_code == 201, (path, r.text)
+        echo = r.json()
+        assert echo["raw_path"] == upstream and echo["method"] == "GET"
+        sent = dict(echo["headers"])
+        assert sent["x-forwarded-host"] == "curam.localhost:8080"
+        assert sent["x-request-id"] == r.headers["x-request-id"]
+    assert (await store_gw.get("/assets/a.css?v=1", headers={"host": "curam.localhost"})).json()[
+        "query"
+    ] == "v=1"
+    # A custom domain is a store host too; the client cannot choose the forwarded host.
+    r = await store_gw.get("/", headers={"host": "www.curamfresh.in", "x-forwarded-host": "other.localhost"})
+    assert dict(r.json()["headers"])["x-forwarded-host"] == "www.curamfresh.in"
+
+
+async def test_api_calls_on_a_store_host_go_to_the_services_as_usual(store_gw):
+    r = await store_gw.post("/api/svc/echo/x", content=b"{}", headers={"host": "curam.localhost:8080"})
+    assert r.status_code == 201 and r.json()["raw_path"] == "/api/svc/echo/x"
+    assert_problem(
+        await store_gw.get("/api/svc/internal/secret", headers={"host": "curam.localhost"}), 404, "NOT_FOUND"
+    )
+    health = await store_gw.get("/healthz", headers={"host": "curam.localhost"})
+    assert set(health.json()["checks"]) == {"svc", "sitegen", "aws"}  # the gateway's own health, not a page
+
+
+async def test_the_gateways_own_names_are_not_stores(store_gw):
+    for host in (
+        "127.0.0.1:8080",
+        "localhost",
+        "LOCALHOST:8080",
+        "[::1]:8080",
+        "gw.example.in",
+        "api.local:80",
+    ):
+        assert_problem(await store_gw.get("/about", headers={"host": host}), 404, "NOT_FOUND")
+
+
+async def test_store_pages_never_climb_out_of_the_edge(store_gw):
+    sent: list[dict] = []
+
+    async def receive():
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message):
+        sent.append(message)
+
+    for raw in (b"/../stores", b"/a/%2e%2e/internal/x"):
+        sent.clear()
+        scope = {
+            "type": "http",
+            "method": "GET",
+            "path": raw.decode().replace("%2e", "."),
+            "raw_path": raw,
+            "query_string": b"",
+            "headers": [(b"host", b"curam.localhost:8080")],
+            "client": ("127.0.0.1", 1),
+        }
+        await store_gw._transport.app(scope, receive, send)
+        assert sent[0]["status"] == 404, raw

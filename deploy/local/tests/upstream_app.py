@@ -1,6 +1,7 @@
 """A tiny upstream service for the gateway tests (raw ASGI, served by granian in its own process).
 
-Mounted like a real service under /api/svc/: healthz, an echo of what arrived, a slow event stream,
+Mounted like a real service under /api/svc/ (and as sitegen's edge, /api/sitegen/edge/…, an echo too): healthz,
+an echo of what arrived, a slow event stream,
 an /internal/ route that must never be reachable through the gateway, and a page with its own CSP.
 """
 
@@ -28,7 +29,7 @@ async def app(scope, receive, send):
     json_ct = [(b"content-type", b"application/json")]
     if path == "/api/svc/healthz":
         await _send(send, 200, b'{"status":"ok"}', json_ct)
-    elif path.startswith("/api/svc/echo"):
+    elif path.startswith(("/api/svc/echo", "/api/sitegen/edge")):  # the latter: a store page (host routing)
         body = b""
         while True:
             msg = await receive()

@@ -1,7 +1,10 @@
 """The local API gateway: what API Gateway + CloudFront do in AWS, on one port.
 
 Routes `/api/<service>/…` to that service's process (path, query, method, headers and body passed through; the
-response streamed back, so server-sent events work), hides `/api/<service>/internal/…`, and adds the edge
+response streamed back, so server-sent events work), hides `/api/<service>/internal/…`, serves published stores
+by host (a request for a host that is not the gateway's own — `curam.localhost:8080` — whose path is not /api/,
+/healthz or /_dev/ goes to sitegen's edge as `/api/sitegen/edge<path>` with X-Forwarded-Host; its /api/ calls go
+to the services as usual, so a live site calls the public APIs on its own origin), and adds the edge
 concerns: request id, body size limit, per-client throttling, CORS, security headers, an aggregated /healthz,
 and (local/test only) the dev inbox of SMS and emails sent through the emulator.
 
@@ -77,6 +80,10 @@ _CORS_METHODS = b"GET, POST, PUT, PATCH, DELETE, OPTIONS"
 _CORS_DEFAULT_HEADERS = b"authorization, content-type, idempotency-key, x-request-id, traceparent"
 _CORS_EXPOSE = b"x-request-id, retry-after, location, etag, content-disposition"
 
+# Host names that are the gateway itself (plus WEBDPRO_GATEWAY_HOSTS); any other host is a published store.
+_OWN_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+_NOT_STORE_PAGES = ("/api/", "/healthz", "/_dev/")
+
 # A caller's request id is kept only if it is safe to log and forward.
 _REQUEST_ID_OK = re.compile(rb"^[A-Za-z0-9._:\-]{1,128}$")
 
@@ -135,6 +142,7 @@ class Gateway:
         self.cors_any = "*" in origins
         self.cors_origins = frozenset(o.encode() for o in origins if o != "*")
         self.dev_routes = settings.is_local
+        self.own_hosts = _OWN_HOSTS | frozenset(settings.gateway_host_list)
         self.emulator_url = settings.emulator_url.rstrip("/")
         self._client: aiohttp.ClientSession | None = None
         timeout = settings.gateway_upstream_timeout
@@ -222,12 +230,24 @@ class Gateway:
             )
             return
 
-        if path.startswith("/api/"):
+        if not path.startswith(_NOT_STORE_PAGES) and not self._is_own_host(headers.get(b"host")):
+            await self._proxy(scope, receive, edge, headers, path, store_page=True)
+        elif path.startswith("/api/"):
             await self._proxy(scope, receive, edge, headers, path)
         elif path == "/_dev/inbox" and self.dev_routes:
             await self._inbox(scope, edge, method)
         else:
             await edge.problem(404, "NOT_FOUND", "Not found", f"No route for {path}", path)
+
+    def _is_own_host(self, host: bytes | None) -> bool:
+        if not host:
+            return True  # no Host (HTTP/1.0): the gateway itself
+        name = host.decode("latin-1").strip().lower()
+        if name.startswith("["):  # [::1]:8080
+            name = name[1 : name.find("]")] if "]" in name else name
+        else:
+            name = name.split(":", 1)[0]
+        return name.rstrip(".") in self.own_hosts
 
     def _origin_allowed(self, origin: bytes) -> bool:
         return self.cors_any or origin in self.cors_origins
@@ -255,19 +275,31 @@ class Gateway:
     # Proxy -----------------------------------------------------------------------------------------------
 
     async def _proxy(
-        self, scope: Scope, receive: Receive, edge: Edge, headers: dict[bytes, bytes], path: str
+        self,
+        scope: Scope,
+        receive: Receive,
+        edge: Edge,
+        headers: dict[bytes, bytes],
+        path: str,
+        *,
+        store_page: bool = False,
     ) -> None:
-        parts = path.split("/")  # ["", "api", "<service>", ...]
-        service = parts[2]
+        """`/api/<service>/…` to that service; with `store_page`, a published store's page to sitegen's edge."""
+        if store_page:
+            service, prefix, parts = "sitegen", "/api/sitegen/edge", ["", "", "", *path.split("/")]
+        else:
+            parts = path.split("/")  # ["", "api", "<service>", ...]
+            service, prefix = parts[2], ""
         base = self.routes.get(service)
         if base is None:
             await edge.problem(404, "UNKNOWN_SERVICE", "Not found", f"No service named {service!r}", path)
             return
         # Internal routes are for service-to-service calls only. Checked on the decoded path, segment by segment
-        # (case-insensitive, ignoring ;params), so no spelling of the path reaches them from outside.
+        # (case-insensitive, ignoring ;params), so no spelling of the path reaches them from outside. A store page
+        # may be called "internal" (it stays under /edge), but never climbs out of it with dot segments.
         for seg in parts[3:]:
             s = seg.split(";", 1)[0].lower()
-            if s == "internal" or s in {".", ".."}:
+            if (s == "internal" and not store_page) or s in {".", ".."}:
                 await edge.problem(404, "NOT_FOUND", "Not found", f"No route for {path}", path)
                 return
 
@@ -304,7 +336,8 @@ class Gateway:
         qs = scope.get("query_string") or b""
         # encoded=True: the path and query go upstream exactly as the client wrote them (no re-quoting).
         url = URL(
-            base + raw_path.decode("latin-1") + ("?" + qs.decode("latin-1") if qs else ""), encoded=True
+            base + prefix + raw_path.decode("latin-1") + ("?" + qs.decode("latin-1") if qs else ""),
+            encoded=True,
         )
         streaming = b"text/event-stream" in headers.get(b"accept", b"")
         try:

@@ -25,6 +25,9 @@ class LocalSettings(BaseSettings, kw_only=True, frozen=True):
     gateway_rate_rps: float = 10_000.0
     gateway_burst: int = 5_000
     gateway_upstream_timeout: float = 30.0  # seconds to wait for an upstream's response head
+    # The gateway's own host names besides 127.0.0.1, localhost and ::1 (comma list). A request for any other
+    # host is a published store: its pages go to sitegen's edge (/api/sitegen/edge/...), its /api/ to the services.
+    gateway_hosts: str = ""
     cors_origins: str = (
         "http://localhost:5173,http://127.0.0.1:5173,http://localhost:3000,http://127.0.0.1:3000"
     )
@@ -38,6 +41,10 @@ class LocalSettings(BaseSettings, kw_only=True, frozen=True):
     @property
     def cors_origin_list(self) -> list[str]:
         return [o.strip() for o in self.cors_origins.split(",") if o.strip()]
+
+    @property
+    def gateway_host_list(self) -> list[str]:
+        return [h.strip().lower() for h in self.gateway_hosts.split(",") if h.strip()]
 
     @property
     def service_list(self) -> list[str]:
