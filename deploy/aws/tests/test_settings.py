@@ -28,3 +28,14 @@ def test_context_wins_over_the_environment(monkeypatch):
     assert s.resource_prefix == "webdpro-staging-" and s.stack_prefix == "WebdproStaging"
     assert s.custom_domains == ("curam.in", "shop.example.com")
     assert InfraSettings.load(None).resource_prefix == "webdpro-env-"
+
+
+def test_an_optional_container_secret_is_given_only_once_it_is_said_to_exist(monkeypatch):
+    monkeypatch.delenv("WEBDPRO_OPTIONAL_SECRETS", raising=False)
+    assert [s.env for s in InfraSettings.load(None).container_secrets("admin")] == []
+    assert [s.env for s in InfraSettings.load(None).container_secrets("sitegen")] == [
+        "WEBDPRO_REGISTRAR_TOKEN"
+    ]
+    app = App(context={"optional_secrets": "admin/reporting-dsn"})
+    assert [s.env for s in InfraSettings.load(app).container_secrets("admin")] == ["WEBDPRO_REPORTING_DSN"]
+    assert InfraSettings.load(app).container_secrets("orders") == ()

@@ -199,7 +199,7 @@ def test_buckets_user_pool_secrets_ses_and_schedules(platform, templates, names)
 def test_every_service_is_deployed_with_its_own_role(platform, templates):
     services = wiring.services(platform.manifest)
     assert platform.services.services == services
-    assert {"auth", "sitegen", "catalog", "orders", "payments"} <= set(services)
+    assert {"auth", "sitegen", "catalog", "orders", "payments", "delivery", "admin"} <= set(services)
     svc = templates["services"]
     assert {p["ServiceName"] for p in resources(svc, "AWS::ECS::Service").values()} == {
         f"{platform.settings.resource_prefix}{s}" for s in services
@@ -247,6 +247,106 @@ def test_each_task_role_reaches_only_its_own_tables_topic_and_queue(platform, te
                 allowed = {names.bucket(b) for b, users in wiring.BUCKET_USERS.items() if service in users}
                 assert {a.split(":::", 1)[1].split("/", 1)[0] for a in arns} <= allowed, (service, arns)
         assert touched == own_tables, service
+
+
+def test_sitegen_may_take_a_custom_domain_live_and_nothing_more(platform, templates):
+    prefix = platform.settings.resource_prefix
+    own_prefixes = ("dynamodb:", "sns:", "sqs:", "s3:", "secretsmanager:", "bedrock:")
+    grants: dict[str, list[str]] = {}
+    for st in statements_of_role(templates, f"{prefix}sitegen-task"):
+        assert st["Effect"] == "Allow" and "NotAction" not in st
+        for action in as_list(st["Action"]):
+            if not action.startswith(own_prefixes):
+                grants.setdefault(action, []).extend(flat(r) for r in as_list(st["Resource"]))
+    zones = ["route53:GetHostedZone", "route53:ChangeResourceRecordSets", "route53:ListResourceRecordSets"]
+    certs = ["acm:RequestCertificate", "acm:DescribeCertificate"]
+    dists = [
+        "cloudfront:CreateDistribution",
+        "cloudfront:GetDistribution",
+        "cloudfront:UpdateDistribution",
+        "cloudfront:TagResource",
+    ]
+    edge_settings = ["ssm:GetParameter", "ssm:GetParametersByPath"]
+    assert set(grants) == {
+        "route53:CreateHostedZone",
+        *zones,
+        *certs,
+        *dists,
+        "ses:SendEmail",
+        "ses:SendRawEmail",
+        *edge_settings,
+    }
+    assert grants["route53:CreateHostedZone"] == ["*"]  # no resource-level permission exists for it
+    for a in zones:
+        assert grants[a] == ["arn:${AWS::Partition}:route53:::hostedzone/*"], a
+    for a in certs:  # CloudFront takes certificates from us-east-1 only
+        assert grants[a] == ["arn:${AWS::Partition}:acm:us-east-1:${AWS::AccountId}:certificate/*"], a
+    for a in dists:
+        assert grants[a] == ["arn:${AWS::Partition}:cloudfront::${AWS::AccountId}:distribution/*"], a
+    assert grants["ses:SendEmail"] and all(":identity/" in r for r in grants["ses:SendEmail"])
+    for a in edge_settings:
+        assert grants[a] == [
+            f"arn:${{AWS::Partition}}:ssm:us-east-1:${{AWS::AccountId}}:parameter/{prefix}edge/*"
+        ]
+
+
+def test_no_role_may_pass_a_role_or_write_the_edge_key_value_store_except_the_host_mirror(templates):
+    for name, template in templates.items():
+        for props in resources(template, "AWS::IAM::Policy").values():
+            for st in props["PolicyDocument"]["Statement"]:
+                actions = as_list(st["Action"])
+                assert not [a for a in actions if a.startswith("iam:")], (name, st)
+                if name != "mirror":
+                    assert not [a for a in actions if a.startswith("cloudfront-keyvaluestore:")], (name, st)
+
+
+def _container(template: dict[str, Any], family: str) -> dict[str, Any]:
+    task = next(p for p in resources(template, "AWS::ECS::TaskDefinition").values() if p["Family"] == family)
+    (container,) = task["ContainerDefinitions"]
+    return {**container, "ExecutionRoleArn": flat(task["ExecutionRoleArn"])}
+
+
+def test_sitegen_gets_the_registrar_token_from_secrets_manager_through_its_execution_role(
+    platform, templates
+):
+    svc, prefix = templates["services"], platform.settings.resource_prefix
+    container = _container(svc, f"{prefix}sitegen")
+    secrets = {s["Name"]: flat(s["ValueFrom"]) for s in container.get("Secrets", [])}
+    assert set(secrets) == {"WEBDPRO_REGISTRAR_TOKEN"}
+    assert secrets["WEBDPRO_REGISTRAR_TOKEN"].endswith(f":secret:{prefix}sitegen/registrar-token")
+    exec_role = container["ExecutionRoleArn"].removeprefix("${").removesuffix(".Arn}")
+    reads = [
+        st
+        for props in resources(svc, "AWS::IAM::Policy").values()
+        if "${" + exec_role + "}" in [flat(r) for r in props["Roles"]]
+        for st in props["PolicyDocument"]["Statement"]
+        if "secretsmanager:GetSecretValue" in as_list(st["Action"])
+    ]
+    assert [flat(r) for st in reads for r in as_list(st["Resource"])] == [
+        secrets["WEBDPRO_REGISTRAR_TOKEN"] + "-??????"
+    ]
+    # No other service is handed a secret it does not read (admin's reporting DSN is off until it exists).
+    for service in platform.services.services:
+        if service != "sitegen":
+            assert "Secrets" not in _container(svc, f"{prefix}{service}"), service
+
+
+def test_admin_is_deployed_like_every_service_with_its_reporting_dsn_once_it_exists(tmp_path, platform):
+    from webdpro_infra.services import ServicesStack
+
+    assert "admin" in platform.services.services
+    app = new_app(outdir=str(tmp_path / "cdk.out"))
+    settings = InfraSettings(optional_secrets=("admin/reporting-dsn",))
+    stack = ServicesStack(app, "S", settings=settings, manifest=platform.manifest, user_pool_arns={})
+    svc = Template.from_stack(stack).to_json()
+    admin = _container(svc, "webdpro-admin")
+    assert admin["PortMappings"][0]["ContainerPort"] == wiring.CONTAINER_PORT
+    env = {e["Name"]: e["Value"] for e in admin["Environment"]}
+    assert env["WEBDPRO_SERVICE"] == "admin" and env["WEBDPRO_SITEGEN_URL"].startswith("http://sitegen.")
+    (secret,) = admin["Secrets"]
+    assert secret["Name"] == "WEBDPRO_REPORTING_DSN"
+    assert flat(secret["ValueFrom"]).endswith(":secret:webdpro-admin/reporting-dsn")
+    assert "webdpro-admin" in {p["ServiceName"] for p in resources(svc, "AWS::ECS::Service").values()}
 
 
 def test_no_policy_anywhere_grants_dynamodb_on_everything(templates):
@@ -336,13 +436,6 @@ def test_edge_serves_stores_by_host_with_oac_function_and_caching(platform, temp
     assert any(c["DomainName"] == f"*.{domain}" and c["ValidationMethod"] == "DNS" for c in certs.values())
     records = resources(edge, "AWS::Route53::RecordSet").values()
     assert {r["Type"] for r in records if r["Name"] == f"*.{domain}."} == {"A", "AAAA"}
-    # sitegen (and only it) may switch hosts in the key value store.
-    kvs_grants = [
-        p
-        for p in resources(edge, "AWS::IAM::Policy").values()
-        if p["Roles"] == [f"{platform.settings.resource_prefix}sitegen-task"]
-    ]
-    assert len(kvs_grants) == 1
 
 
 def test_custom_domain_has_zone_certificate_distribution_and_records(templates):

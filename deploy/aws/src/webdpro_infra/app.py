@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from aws_cdk import App, Environment, Tags
 
 from webdpro_aws.manifest import Manifest, load_manifest
-from webdpro_infra import wiring
 from webdpro_infra.api import ApiStack
 from webdpro_infra.data import DataStack
 from webdpro_infra.edge import EdgeStack
@@ -65,11 +64,9 @@ def build(app: App, settings: InfraSettings | None = None) -> Platform:
         manifest=manifest,
         zone=data.zone,
         api_origin_domain=api.origin_domain,
-        publisher=wiring.EDGE_PUBLISHER in services.services,
         env=edge_home,
         cross_region_references=True,
     )
-    edge.add_stack_dependency(services, "attaches the key value store grant to the publisher's task role")
     Tags.of(app).add("project", "webdpro")
     Tags.of(app).add("stage", settings.resource_prefix.strip("-"))
     return Platform(settings, manifest, data, services, api, edge)

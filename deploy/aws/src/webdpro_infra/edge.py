@@ -32,7 +32,6 @@ from aws_cdk import Annotations, CfnOutput, Duration, Fn, Stack
 from aws_cdk import aws_certificatemanager as acm
 from aws_cdk import aws_cloudfront as cloudfront
 from aws_cdk import aws_cloudfront_origins as origins
-from aws_cdk import aws_iam as iam
 from aws_cdk import aws_route53 as route53
 from aws_cdk import aws_route53_targets as route53_targets
 from aws_cdk import aws_s3 as s3
@@ -41,7 +40,6 @@ from constructs import Construct
 
 from webdpro_aws.manifest import Manifest, Names
 from webdpro_infra import wiring
-from webdpro_infra.services import task_role_name
 from webdpro_infra.settings import InfraSettings
 
 FUNCTION_CODE = Path(__file__).with_name("edge_function.js")
@@ -259,7 +257,6 @@ class EdgeStack(Stack):
         manifest: Manifest,
         zone: route53.IHostedZone,
         api_origin_domain: str,
-        publisher: bool,
         **kwargs,
     ) -> None:
         super().__init__(scope, cid, **kwargs)
@@ -302,29 +299,4 @@ class EdgeStack(Stack):
                 self, f"Param-{key}", parameter_name=f"/{prefix}edge/{key}", string_value=value
             )
 
-        if publisher:
-            # The publisher service moves hosts between releases; it may write this store and nothing else of ours.
-            role = iam.Role.from_role_name(
-                self, "PublisherRole", task_role_name(prefix, wiring.EDGE_PUBLISHER)
-            )
-            iam.Policy(
-                self,
-                "PublisherSwitchesHosts",
-                policy_name=f"{prefix}{wiring.EDGE_PUBLISHER}-edge-hosts",
-                roles=[role],
-                statements=[
-                    iam.PolicyStatement(
-                        sid="SwitchHosts",
-                        actions=[
-                            "cloudfront-keyvaluestore:DescribeKeyValueStore",
-                            "cloudfront-keyvaluestore:GetKey",
-                            "cloudfront-keyvaluestore:ListKeys",
-                            "cloudfront-keyvaluestore:PutKey",
-                            "cloudfront-keyvaluestore:DeleteKey",
-                            "cloudfront-keyvaluestore:UpdateKeys",
-                        ],
-                        resources=[self.site.hosts.key_value_store_arn],
-                    )
-                ],
-            )
         CfnOutput(self, "DistributionDomain", value=self.distribution.distribution_domain_name)

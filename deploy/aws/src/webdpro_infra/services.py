@@ -22,6 +22,7 @@ from aws_cdk import aws_ecs as ecs
 from aws_cdk import aws_elasticloadbalancingv2 as elbv2
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_logs as logs
+from aws_cdk import aws_secretsmanager as secretsmanager
 from aws_cdk import aws_servicediscovery as servicediscovery
 from constructs import Construct
 
@@ -180,6 +181,14 @@ class ServicesStack(Stack):
             retention=logs.RetentionDays.ONE_MONTH,
         )
         others = {f"WEBDPRO_{o.upper()}_URL": self.internal_url(o) for o in self.services if o != service}
+        secrets = {
+            secret.env: ecs.Secret.from_secrets_manager(
+                secretsmanager.Secret.from_secret_name_v2(
+                    self, f"Secret-{service}-{secret.env}", f"{prefix}{secret.name}"
+                )
+            )
+            for secret in s.container_secrets(service)
+        }
         task.add_container(
             service,
             image=ecs.ContainerImage.from_ecr_repository(repo, tag=tag.value_as_string),
@@ -198,6 +207,7 @@ class ServicesStack(Stack):
                 "WEBDPRO_JWKS_URL": f"{self.internal_url('auth')}/api/auth/.well-known/jwks.json",
                 **others,
             },
+            secrets=secrets or None,
             health_check=ecs.HealthCheck(
                 command=["CMD", "python", "/app/bin/healthcheck.py", f"/api/{service}/healthz"],
                 interval=Duration.seconds(15),
@@ -358,41 +368,33 @@ class ServicesStack(Stack):
         return statements
 
     def _publisher_statements(self) -> list[iam.PolicyStatement]:
-        """A custom domain goes live at run time: its hosted zone and records, its certificate (us-east-1, where
-        CloudFront takes certificates from) and its distribution. The key value store write is granted by the
-        edge stack, which owns the store."""
+        """What the publish saga calls at run time to take a custom domain live, and nothing more: the domain's
+        hosted zone and records (Route 53), its certificate (ACM in us-east-1, where CloudFront takes certificates
+        from), its distribution (CloudFront), plus the edge's ids to build that distribution from (SSM). No
+        iam:PassRole: none of these resources takes a role. The host → release switch is a write to sitegen's own
+        table (the host mirror copies it to the edge), so sitegen has no right on the key value store."""
         part, acct = Aws.PARTITION, Aws.ACCOUNT_ID
         edge_params = f"arn:{part}:ssm:{EDGE_REGION}:{acct}:parameter/{self.settings.resource_prefix}edge/*"
         return [
             iam.PolicyStatement(
                 sid="CustomDomainZones",
-                actions=[
-                    "route53:GetHostedZone",
-                    "route53:ChangeResourceRecordSets",
-                    "route53:ListResourceRecordSets",
-                ],
+                actions=list(wiring.PUBLISHER_ZONE_ACTIONS),
                 resources=[f"arn:{part}:route53:::hostedzone/*"],
             ),
             iam.PolicyStatement(
                 sid="CustomDomainZoneCreate",
-                # Neither action supports resource-level permissions.
-                actions=["route53:CreateHostedZone", "route53:ListHostedZonesByName", "route53:GetChange"],
+                # CreateHostedZone has no resource-level permission.
+                actions=["route53:CreateHostedZone"],
                 resources=["*"],
             ),
             iam.PolicyStatement(
                 sid="CustomDomainCertificates",
-                actions=["acm:RequestCertificate", "acm:DescribeCertificate", "acm:AddTagsToCertificate"],
+                actions=list(wiring.PUBLISHER_CERTIFICATE_ACTIONS),
                 resources=[f"arn:{part}:acm:{EDGE_REGION}:{acct}:certificate/*"],
             ),
             iam.PolicyStatement(
                 sid="CustomDomainDistributions",
-                actions=[
-                    "cloudfront:CreateDistribution",
-                    "cloudfront:GetDistribution",
-                    "cloudfront:GetDistributionConfig",
-                    "cloudfront:UpdateDistribution",
-                    "cloudfront:TagResource",
-                ],
+                actions=list(wiring.PUBLISHER_DISTRIBUTION_ACTIONS),
                 resources=[f"arn:{part}:cloudfront::{acct}:distribution/*"],
             ),
             iam.PolicyStatement(

@@ -14,6 +14,26 @@ from constructs import Construct
 EDGE_REGION = "us-east-1"
 
 
+@dataclass(frozen=True)
+class ContainerSecret:
+    """A secret operations set by hand in Secrets Manager (`<prefix><name>`), given to one service's container as
+    the environment variable it reads. ECS fetches it at task start with the task's *execution* role (granted on
+    exactly this secret), so the task role never reads it. ECS refuses to start a task whose secret is missing:
+    an `optional` one is injected only when it is listed in the `optional_secrets` setting (it exists)."""
+
+    env: str
+    name: str
+    optional: bool = False
+
+
+# Not in the manifest (nothing creates them): the registrar's API token, without which sitegen cannot buy a
+# domain; the reporting database's DSN, which admin uses when it is set (its metrics work without it).
+SERVICE_SECRETS: dict[str, tuple[ContainerSecret, ...]] = {
+    "sitegen": (ContainerSecret("WEBDPRO_REGISTRAR_TOKEN", "sitegen/registrar-token"),),
+    "admin": (ContainerSecret("WEBDPRO_REPORTING_DSN", "admin/reporting-dsn", optional=True),),
+}
+
+
 def _get(scope: Construct | None, key: str, env: str, default: str) -> str:
     if scope is not None:
         value = scope.node.try_get_context(key)
@@ -38,6 +58,13 @@ class InfraSettings:
     api_rate_limit: int = 200  # steady requests/s across the API (per account and stage)
     api_burst_limit: int = 400
     desired_count: int = 2  # tasks per service: two AZs
+    # Optional container secrets that exist in this account (names as in SERVICE_SECRETS, e.g. "admin/reporting-dsn").
+    optional_secrets: tuple[str, ...] = ()
+
+    def container_secrets(self, service: str) -> tuple[ContainerSecret, ...]:
+        return tuple(
+            s for s in SERVICE_SECRETS.get(service, ()) if not s.optional or s.name in self.optional_secrets
+        )
 
     @property
     def stack_prefix(self) -> str:
@@ -69,4 +96,5 @@ class InfraSettings:
                 _get(scope, "api_burst_limit", "WEBDPRO_API_BURST_LIMIT", str(cls.api_burst_limit))
             ),
             desired_count=int(_get(scope, "desired_count", "WEBDPRO_DESIRED_COUNT", str(cls.desired_count))),
+            optional_secrets=csv(_get(scope, "optional_secrets", "WEBDPRO_OPTIONAL_SECRETS", "")),
         )

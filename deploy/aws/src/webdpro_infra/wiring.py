@@ -36,9 +36,25 @@ SMS_SENDERS = ("auth", "catalog")  # sign-in codes; stock alerts
 USER_POOL_ADMINS = ("auth",)  # mirrors users and groups into Cognito
 MODEL_USERS = ("sitegen",)  # Bedrock text and image models
 
-# The publish path: this service switches host → release in the edge's key value store and, for a custom domain,
-# creates its hosted zone, certificate and distribution at run time (what `CustomDomain` declares as code).
+# The publish path: this service moves a host between releases in its own table (the host mirror copies each
+# change to the edge's key value store) and, for a custom domain, creates its hosted zone, certificate and
+# distribution at run time (what `CustomDomain` declares as code).
 EDGE_PUBLISHER = "sitegen"
+# The API calls of the publish saga's domain steps (sitegen/domain/…): what its task role may do beyond its own
+# resources. Route 53 CreateHostedZone is granted on "*" (no resource-level permission); the rest on
+# hostedzone/*, us-east-1 certificates and this account's distributions. SES SendEmail comes with EMAIL_SENDERS.
+PUBLISHER_ZONE_ACTIONS = (
+    "route53:GetHostedZone",
+    "route53:ChangeResourceRecordSets",
+    "route53:ListResourceRecordSets",
+)
+PUBLISHER_CERTIFICATE_ACTIONS = ("acm:RequestCertificate", "acm:DescribeCertificate")
+PUBLISHER_DISTRIBUTION_ACTIONS = (
+    "cloudfront:CreateDistribution",
+    "cloudfront:GetDistribution",
+    "cloudfront:UpdateDistribution",
+    "cloudfront:TagResource",
+)
 EDGE_BUCKET = "sites"
 # Only live releases (`stores/<storeId>/releases/v<NNNNNN>/<path>`, built by the publish saga) are public; drafts
 # (`stores/<storeId>/v<N>/site/…`, previews) and their spec.json are never served by the CDN.
