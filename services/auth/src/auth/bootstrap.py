@@ -46,7 +46,9 @@ def build_app(settings: AuthSettings | None = None) -> Litestar:
         events = EventRuntime(
             clients=clients, names=names, service="auth", table=table, region=settings.aws_region
         )
-        outbox = await events.start(handlers(CognitoMirror(clients, names.user_pool("main"))))
+        outbox = await events.start(
+            handlers(CognitoMirror(clients, names.user_pool("main")), lambda: holder["deps"])
+        )
         holder["deps"] = Deps(
             settings=settings,
             repo=AuthRepository(table),

@@ -201,6 +201,16 @@ class AuthRepository:
     def put_ban(self, tx: Transaction, ban: dict[str, Any]) -> None:
         tx.put(self.name, {"PK": f"BAN#{ban['subject']}", "SK": "BAN", **ban})
 
+    async def tenant_user_ids(self, tenant_id: str) -> list[str]:
+        """Every user of a tenant: its owner and its agents (an agent's user id is its agent id)."""
+        ids: list[str] = []
+        tenant = await self.table.get({"PK": f"TENANT#{tenant_id}", "SK": "PROFILE"})
+        if tenant and tenant.get("owner_id"):
+            ids.append(tenant["owner_id"])
+        agents = await self.table.query_all(f"TENANT#{tenant_id}", sk_prefix="AGENT#")
+        ids.extend(a["agent_id"] for a in agents if a.get("agent_id"))
+        return ids
+
     async def users_with(self, destination: str) -> list[dict[str, Any]]:
         users = []
         for role in ("SUPER_ADMIN", "BUSINESS_OWNER", "DELIVERY_AGENT", "CUSTOMER"):
