@@ -10,7 +10,7 @@ import httpx
 import msgspec
 
 from webdpro_aws.clients import AwsClients
-from webdpro_local.acm_validation import covering_zone, finish_pending, record_present, run
+from webdpro_local.acm_validation import covering_zones, finish_pending, record_present, run
 from webdpro_local.settings import LocalSettings
 
 
@@ -115,9 +115,14 @@ def test_zone_and_record_matching() -> None:
         {"Id": "/hostedzone/B", "Name": "shop.curam.in.", "Config": {"PrivateZone": False}},
         {"Id": "/hostedzone/C", "Name": "www.curam.in.", "Config": {"PrivateZone": True}},
     ]
-    assert covering_zone("_x.www.curam.in.", zones)["Id"] == "/hostedzone/A"
-    assert covering_zone("_x.shop.curam.in", zones)["Id"] == "/hostedzone/B"
-    assert covering_zone("_x.curam.com.", zones) is None
+    assert [z["Id"] for z in covering_zones("_x.www.curam.in.", zones)] == ["/hostedzone/A"]
+    assert [z["Id"] for z in covering_zones("_x.shop.curam.in", zones)] == ["/hostedzone/B"]
+    assert covering_zones("_x.curam.com.", zones) == []
+    twin = {"Id": "/hostedzone/D", "Name": "curam.in.", "Config": {"PrivateZone": False}}
+    assert [z["Id"] for z in covering_zones("_x.curam.in.", [*zones, twin])] == [
+        "/hostedzone/A",
+        "/hostedzone/D",
+    ]
     records = [
         {"Name": "_x.curam.in.", "Type": "CNAME", "ResourceRecords": [{"Value": "_v.acm-validations.aws."}]}
     ]

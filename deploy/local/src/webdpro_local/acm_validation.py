@@ -8,7 +8,7 @@ flip it to ISSUED after a fixed wait without looking at DNS; our emulator sets t
 
 every WEBDPRO_ACM_VALIDATION_INTERVAL_SECONDS (default 2):
   for each PENDING_VALIDATION certificate (in us-east-1, where CloudFront's certificates live, and the platform's
-  region): for each validation record, find the hosted zone in the emulator's Route 53 whose name covers the
+  region): for each validation record, find the hosted zone(s) in the emulator's Route 53 whose name covers the
   record (the longest match) and look for a CNAME with that name and value. When every record is there, the
   certificate is issued through the emulator's control endpoint `POST /_local/acm/issue {"arn"}`.
 
@@ -41,18 +41,22 @@ def _fqdn(name: str) -> str:
     return name.strip().lower().rstrip(".") + "."
 
 
-def covering_zone(record_name: str, zones: Iterable[dict[str, Any]]) -> dict[str, Any] | None:
-    """The public hosted zone with the longest name that `record_name` is in (or equals)."""
+def covering_zones(record_name: str, zones: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The public hosted zones with the longest name that `record_name` is in (or equals). In AWS only the zone
+    the registrar delegates to answers; the emulator may hold several zones of one name (tests, retried
+    publications), so a record in any of them counts."""
     name = _fqdn(record_name)
-    best: dict[str, Any] | None = None
+    best: list[dict[str, Any]] = []
     for z in zones:
         if z.get("Config", {}).get("PrivateZone"):
             continue
         zone_name = _fqdn(z["Name"])
-        if (name == zone_name or name.endswith("." + zone_name)) and (
-            best is None or len(zone_name) > len(_fqdn(best["Name"]))
-        ):
-            best = z
+        if not (name == zone_name or name.endswith("." + zone_name)):
+            continue
+        if not best or len(zone_name) > len(_fqdn(best[0]["Name"])):
+            best = [z]
+        elif len(zone_name) == len(_fqdn(best[0]["Name"])):
+            best.append(z)
     return best
 
 
@@ -112,10 +116,10 @@ class Finisher:
             rr = option.get("ResourceRecord")
             if not rr:
                 return False
-            zone = covering_zone(rr["Name"], zones)
-            if zone is None:
-                return False
-            if not record_present(await self._records(zone["Id"], cache), rr["Name"], rr["Value"]):
+            for zone in covering_zones(rr["Name"], zones):
+                if record_present(await self._records(zone["Id"], cache), rr["Name"], rr["Value"]):
+                    break
+            else:
                 return False
         return True
 

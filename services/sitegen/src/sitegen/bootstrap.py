@@ -10,9 +10,11 @@ from contextlib import asynccontextmanager
 from litestar import Litestar
 from litestar.di import Provide
 
+from sitegen.adapters.dns_cdn import DnsCdn
 from sitegen.adapters.hosts import HostMap
 from sitegen.adapters.media import MediaStore
 from sitegen.adapters.models import build_model_chains
+from sitegen.adapters.registrar import RegistrarClient
 from sitegen.adapters.repository import SitegenRepository
 from sitegen.adapters.storage import SiteStorage
 from sitegen.entrypoints.http.edge import EdgeController
@@ -70,6 +72,9 @@ def build_app(settings: SitegenSettings | None = None) -> Litestar:
             text_models=models.text,
             image_models=models.image,
             media=MediaStore(clients, names.bucket("media")),
+            # No token → no registrar: domain search answers 503 instead of calling Hostinger unauthenticated.
+            registrar=RegistrarClient.from_settings(settings) if settings.registrar_token else None,
+            dns_cdn=DnsCdn.for_settings(settings, clients),
         )
         holder["deps"] = deps
         holder["edge"] = LiveEdge(
@@ -89,6 +94,10 @@ def build_app(settings: SitegenSettings | None = None) -> Litestar:
             await sweeper
             await events.stop()
             await models.close()
+            if deps.registrar is not None:
+                await deps.registrar.close()
+            if deps.dns_cdn is not None:
+                await deps.dns_cdn.close()
             await clients.close()
 
     return create_app(

@@ -17,6 +17,14 @@ class SitegenSettings(BaseSettings, frozen=True, kw_only=True):
     preview_ttl_seconds: int = 7 * 24 * 3600
     daily_generation_cap: int = 20  # generations per tenant per day (AI quota)
     generation_timeout_seconds: int = 300
+    # Custom domains: the registrar (Hostinger's API; the local emulator via WEBDPRO_REGISTRAR_BASE_URL/_TOKEN).
+    registrar_base_url: str = "https://developers.hostinger.com"
+    registrar_token: str = ""  # a secret
+    registrar_timeout_seconds: float = 10.0
+    registrar_payment_method_id: int | None = None  # None → the account's default payment method
+    domain_setup_fee_paise: int = 49900  # added to the registrar's first-year price
+    domain_tlds: str = "in,com,co.in,store"
+    edge_origin_domain: str = ""  # CloudFront's origin for custom domains; "" → edge.<platform_domain>
     # The live edge (service/edge.py): how long a host → release entry is trusted (a blue-green switch shows
     # within this), and the byte budget of its in-process cache of release files (gzip copies included).
     edge_host_ttl_seconds: float = 1.0
@@ -27,6 +35,14 @@ class SitegenSettings(BaseSettings, frozen=True, kw_only=True):
     @property
     def text_models(self) -> list[str]:
         return [m.strip() for m in self.text_model_ids.split(",") if m.strip()]
+
+    @property
+    def domain_tld_list(self) -> list[str]:
+        return [t.strip().lower().lstrip(".") for t in self.domain_tlds.split(",") if t.strip()]
+
+    @property
+    def edge_origin(self) -> str:
+        return self.edge_origin_domain or f"edge.{self.platform_domain}"
 
     @property
     def image_models(self) -> list[str]:

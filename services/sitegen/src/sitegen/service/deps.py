@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from sitegen.adapters.dns_cdn import DnsCdn
+from sitegen.adapters.registrar import RegistrarClient
 from sitegen.adapters.repository import SitegenRepository
 from sitegen.adapters.storage import SiteStorage
 from sitegen.settings import SitegenSettings
@@ -20,3 +22,5 @@ class Deps:
     text_models: Any | None  # TextModelChain, or None: the offline generator alone
     image_models: Any | None  # ImageModelChain, or None: offline SVG art
     media: Any | None = None  # MediaStore for model-made images (S3 media bucket)
+    registrar: RegistrarClient | None = None  # one per process: shares its cache and rate budget
+    dns_cdn: DnsCdn | None = None  # Route 53 + ACM (us-east-1) + CloudFront for custom domains
