@@ -53,3 +53,33 @@ def test_start_platform_without_services_then_stop_everything():
             with start_platform(env, services=[], quiet=True):
                 pass
     assert not any(_alive(pid) for pid in pids)
+
+
+def test_sitegen_gets_the_registrar_emulator_the_acm_finisher_and_live_store_urls():
+    from webdpro_local.platform import Platform
+    from webdpro_local.registrar import DEFAULT_TOKEN
+
+    env = {**free_ports_env(), "WEBDPRO_ENV": "test"}
+    p = Platform(env, services=["sitegen"], quiet=True)
+    port = int(p.env["WEBDPRO_REGISTRAR_PORT"])
+    assert port != 4579  # a shifted platform never takes a developer's registrar port
+    assert p.env["WEBDPRO_REGISTRAR_BASE_URL"] == f"http://127.0.0.1:{port}"
+    assert p.env["WEBDPRO_REGISTRAR_TOKEN"] == DEFAULT_TOKEN
+    names = [name for name, _ in p.edge_processes()]
+    assert names == ["registrar", "acm-validation", "scheduler", "gateway"]
+    sitegen = p.service_env(p.specs[0])
+    assert sitegen["WEBDPRO_SITES_DOMAIN"] == "localhost"
+    site_url = sitegen["WEBDPRO_SITE_URL_TEMPLATE"].format(host="curam.localhost")
+    assert site_url == f"http://curam.localhost:{env['WEBDPRO_GATEWAY_PORT']}/"
+    assert "WEBDPRO_SITES_DOMAIN" not in p.service_env(Platform(env, services=["auth"]).specs[0])
+    assert [n for n, _ in Platform(env, services=["auth"]).edge_processes()] == ["scheduler", "gateway"]
+
+    # The registrar's port is checked with the others before anything starts.
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", port))
+        busy.listen()
+        with pytest.raises(PlatformError, match=f"registrar :{port}"):
+            p.start()
+    assert p.stages == []

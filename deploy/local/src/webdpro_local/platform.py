@@ -33,6 +33,7 @@ import httpx
 
 from webdpro_local.procs import Child, stop_all
 from webdpro_local.razorpay import platform_env as razorpay_env
+from webdpro_local.registrar import platform_env as registrar_env
 from webdpro_local.services import ServiceSpec, registry
 from webdpro_local.settings import LocalSettings, load_local
 
@@ -72,6 +73,12 @@ class RunningPlatform:
         lines.append(f"aws emulator {self.aws_url}   (state: {self.aws_url}/moto-api/)")
         if "razorpay" in self.children:
             lines.append(f"razorpay     {self.env['WEBDPRO_RAZORPAY_BASE_URL']}   (control: /_emulator/)")
+        if "registrar" in self.children:
+            lines.append(
+                f"registrar    {self.env['WEBDPRO_REGISTRAR_BASE_URL']}   (Hostinger API; control: /_emulator/)"
+            )
+        if "acm-validation" in self.children:
+            lines.append("acm finisher issues DNS-validated certificates once their CNAMEs are in Route 53")
         return "\n".join(lines)
 
 
@@ -131,6 +138,9 @@ def shared_env(
     # Each service's own URL, for the few synchronous calls a user waits on (orders → catalog reservations).
     env.update({f"WEBDPRO_{s.name.upper()}_URL": s.url for s in specs})
     env.update(razorpay_env(settings.port_base, settings.gateway_port, base))  # port, keys, webhook target
+    env.update(
+        registrar_env(settings.port_base, base)
+    )  # port, WEBDPRO_REGISTRAR_BASE_URL and _TOKEN (sitegen)
     return env
 
 
@@ -169,6 +179,34 @@ class Platform:
     def _spawn(self, name: str, argv: Sequence[str], extra: Mapping[str, str] | None = None) -> Child:
         return Child(name, argv, {**self.env, **(extra or {})}, log_dir=self.log_dir, quiet=self.quiet)
 
+    def _runs(self, service: str) -> bool:
+        return any(sp.name == service for sp in self.specs)
+
+    def service_env(self, spec: ServiceSpec) -> dict[str, str]:
+        """What one service process gets on top of the shared environment."""
+        env = {"WEBDPRO_SERVICE": spec.name, "WEBDPRO_PORT": str(spec.port), "WEBDPRO_HOST": "127.0.0.1"}
+        if spec.name == "sitegen":
+            # Live stores by host through the gateway: http://curam.localhost:<gateway port>/ (values set in the
+            # platform's environment win).
+            env["WEBDPRO_SITES_DOMAIN"] = self.base_env.get("WEBDPRO_SITES_DOMAIN") or "localhost"
+            env["WEBDPRO_SITE_URL_TEMPLATE"] = (
+                self.base_env.get("WEBDPRO_SITE_URL_TEMPLATE")
+                or f"http://{{host}}:{self.settings.gateway_port}/"
+            )
+        return env
+
+    def edge_processes(self) -> list[tuple[str, list[str]]]:
+        """The stand-ins started after the services, before the gateway: (name, argv)."""
+        out: list[tuple[str, list[str]]] = []
+        if self._runs("payments"):  # its Razorpay (the emulator)
+            out.append(("razorpay", [sys.executable, "-m", "webdpro_local.razorpay"]))
+        if self._runs("sitegen"):  # its registrar (Hostinger emulator) and what ACM does by itself in AWS
+            out.append(("registrar", [sys.executable, "-m", "webdpro_local.registrar"]))
+            out.append(("acm-validation", [sys.executable, "-m", "webdpro_local.acm_validation"]))
+        out.append(("scheduler", [sys.executable, "-m", "webdpro_local.scheduler"]))
+        out.append(("gateway", [sys.executable, "-m", "webdpro_local.gateway"]))
+        return out
+
     def _check_ports(self) -> None:
         s = self.settings
         wanted = {
@@ -176,6 +214,8 @@ class Platform:
             "gateway": s.gateway_port,
             **{sp.name: sp.port for sp in self.specs},
         }
+        if self._runs("sitegen"):
+            wanted["registrar"] = int(self.env["WEBDPRO_REGISTRAR_PORT"])
         busy = [f"{name} :{port}" for name, port in wanted.items() if not port_is_free(port)]
         if busy:
             raise PlatformError(
@@ -226,21 +266,21 @@ class Platform:
             services: list[Child] = []
             self.stages.append(services)  # filled as they start, so a failure half-way still stops them
             for sp in self.specs:
-                per_service = {
-                    "WEBDPRO_SERVICE": sp.name,
-                    "WEBDPRO_PORT": str(sp.port),
-                    "WEBDPRO_HOST": "127.0.0.1",
-                }
-                services.append(self._spawn(sp.name, sp.argv, per_service))
+                services.append(self._spawn(sp.name, sp.argv, self.service_env(sp)))
             edge: list[Child] = []
             self.stages.append(edge)
-            if any(sp.name == "payments" for sp in self.specs):  # its Razorpay (the emulator)
-                edge.append(self._spawn("razorpay", [sys.executable, "-m", "webdpro_local.razorpay"]))
-            edge.append(self._spawn("scheduler", [sys.executable, "-m", "webdpro_local.scheduler"]))
-            edge.append(self._spawn("gateway", [sys.executable, "-m", "webdpro_local.gateway"]))
+            for name, argv in self.edge_processes():
+                edge.append(self._spawn(name, argv))
             gateway_url = f"http://127.0.0.1:{s.gateway_port}"
             all_children = [c for stage in self.stages for c in stage]
             self._wait("platform", f"{gateway_url}/healthz", lambda r: r.status_code == 200, all_children)
+            if self._runs("sitegen"):
+                self._wait(
+                    "registrar emulator",
+                    f"{self.env['WEBDPRO_REGISTRAR_BASE_URL']}/_emulator/health",
+                    lambda r: r.status_code == 200,
+                    all_children,
+                )
         except BaseException:
             self.stop()
             raise
