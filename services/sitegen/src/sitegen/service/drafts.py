@@ -13,6 +13,7 @@ from sitegen.domain.validate import load_site_spec, plain_text
 from sitegen.service import usage
 from sitegen.service.deps import Deps
 from sitegen.service.stores import get_store
+from sitegen.service.suspension import refuse_if_suspended
 from sitegen.service.versions import load_spec, save_version
 from webdpro_core.errors import Conflict, NotFound, ValidationProblem
 from webdpro_events import new_event
@@ -20,6 +21,7 @@ from webdpro_events import new_event
 
 async def _draft(deps: Deps, tenant_id: str, store_id: str) -> tuple[dict[str, Any], SiteSpec]:
     store = await get_store(deps, tenant_id, store_id)
+    refuse_if_suspended(store)  # 409 STORE_SUSPENDED, with the founder's reason
     if store["status"] != "DRAFT":
         raise Conflict(f"The store is {store['status']}; only a draft can be edited", code="STORE_NOT_DRAFT")
     return store, await load_spec(deps, store)

@@ -77,7 +77,7 @@ async def create_store(deps: Deps, generations: Generations, tenant_id: str, pro
 
 async def get_store(deps: Deps, tenant_id: str, store_id: str) -> dict[str, Any]:
     store = await deps.repo.get_store(tenant_id, store_id)
-    if store is None:
+    if store is None or store.get("status") == "DELETED":  # deleted by the founder: gone for the merchant
         raise NotFound("No such store", code="STORE_NOT_FOUND")
     return store
 
@@ -95,6 +95,7 @@ def public_view(deps: Deps, store: dict[str, Any], *, with_brief: bool = False) 
         "createdAt": store["created_at"],
         "updatedAt": store.get("updated_at"),
         "failureReason": store.get("failure_reason"),
+        "suspendedReason": store.get("suspended_reason") if store["status"] == "SUSPENDED" else None,
     }
     if with_brief:
         view["brief"] = store.get("brief")

@@ -46,7 +46,8 @@ class StoreController(Controller):
         cursor: Annotated[str | None, Parameter(max_length=512)] = None,
     ) -> dict:
         items, next_cursor = await deps.repo.list_stores(_tenant(caller), limit, cursor)
-        return {"items": [stores.public_view(deps, i) for i in items], "nextCursor": next_cursor}
+        shown = [i for i in items if i.get("status") != "DELETED"]  # deleted by the founder
+        return {"items": [stores.public_view(deps, i) for i in shown], "nextCursor": next_cursor}
 
     @get("/{store_id:str}")
     async def get_one(self, caller: Caller, store_id: str, deps: Deps) -> dict:
