@@ -60,6 +60,7 @@ input:focus,select:focus,textarea:focus,.btn:focus-visible,a:focus-visible{outli
 .crumbs{font-size:.85rem;color:#6b7280;margin:.75rem 0}.crumbs a{color:#6b7280}
 .prod{display:grid;gap:1rem}.prod img{border-radius:1rem;width:100%;background:var(--brand-light)}
 .steps{list-style:none;padding:0;margin:0}.steps li{padding:.4rem 0 .4rem 1.2rem;border-left:3px solid var(--brand-light);position:relative}
+.orders{list-style:none;padding:0;margin:0}.orders li{display:flex;flex-wrap:wrap;gap:.5rem;align-items:center;justify-content:space-between;padding:.5rem 0;border-bottom:1px solid #f3f4f6}
 .steps li::before{content:"";position:absolute;left:-.45rem;top:.75rem;width:.6rem;height:.6rem;border-radius:50%;background:var(--brand)}
 .ftr{margin-top:2rem;background:#111827;color:#d1d5db;padding:1.5rem 0;font-size:.9rem}.ftr a{color:#fff}
 .ftr .cols{display:grid;gap:1rem}
@@ -89,7 +90,7 @@ slot:"तारीख और समय चुनें",addr:"पता और P
 :{added:"Added to cart",sent:"OTP sent",bad:"Something went wrong, please try again",login:"Please log in with your mobile first",
 empty:"Your cart is empty.",placed:"Order placed!",phone:"Enter a 10-digit mobile number",code:"Enter the 6-digit OTP",
 slot:"Choose a date and time",addr:"Please fill in the address and PIN code",remove:"Remove",loggedin:"Logged in",paying:"Opening payment…",notfound:"Order not found"};
-var KEY="wdp_cart_"+S,TOK="wdp_token";
+var KEY="wdp_cart_"+S,TOK="wdp_token",PH="wdp_phone";
 function $(s,r){return (r||document).querySelector(s)}function $$(s,r){return Array.prototype.slice.call((r||document).querySelectorAll(s))}
 function load(){try{var c=JSON.parse(localStorage.getItem(KEY)||"[]");return Array.isArray(c)?c:[]}catch(e){return[]}}
 function save(c){try{localStorage.setItem(KEY,JSON.stringify(c))}catch(e){}count();sessionStorage.removeItem("wdp_idem_"+S)}
@@ -133,24 +134,25 @@ list.forEach(function(p){by[p.productId||p.id]=p});c.forEach(function(i){var p=b
 if(i.variantId&&p.variants){(p.variants||[]).forEach(function(v){if((v.variantId||v.id)===i.variantId&&v.pricePaise)pr=v.pricePaise})}if(typeof pr==="number")i.price=pr});
 localStorage.setItem(KEY,JSON.stringify(c));renderCart()}).catch(function(){})}
 function phone(){var v=(($("[data-phone]")||{}).value||"").replace(/\D/g,"");if(v.length===12&&v.indexOf("91")===0)v=v.slice(2);return v.length===10?"+91"+v:""}
+function myPhone(){return phone()||sessionStorage.getItem(PH)||""}
 var otpBtn=$("[data-otp-request]");if(otpBtn)otpBtn.addEventListener("click",function(){var p=phone();if(!p){msg(T.phone,true);return}otpBtn.disabled=true;
 api("POST","/api/auth/otp/request",{channel:"sms",destination:p}).then(function(){msg(T.sent);var s=$("[data-otp-box]");if(s)s.hidden=false}).catch(function(e){msg(e.message,true)}).then(function(){otpBtn.disabled=false})});
 var verBtn=$("[data-otp-verify]");if(verBtn)verBtn.addEventListener("click",function(){var p=phone(),code=(($("[data-otp]")||{}).value||"").replace(/\D/g,"");
 if(code.length!==6){msg(T.code,true);return}api("POST","/api/auth/otp/verify",{destination:p,code:code,role:"CUSTOMER"}).then(function(j){
-sessionStorage.setItem(TOK,j.accessToken);msg(T.loggedin);authUi();renderCart();var ti2=$("[data-track-form] [name=order]");if(ti2&&ti2.value.trim())track(ti2.value.trim())}).catch(function(e){msg(e.message,true)})});
+sessionStorage.setItem(TOK,j.accessToken);sessionStorage.setItem(PH,p);msg(T.loggedin);authUi();renderCart();var ti2=$("[data-track-form] [name=order]");if(ti2&&ti2.value.trim())track(ti2.value.trim());myOrders()}).catch(function(e){msg(e.message,true)})});
 function loadScript(src){return new Promise(function(ok,no){if(window.Razorpay)return ok();var s=document.createElement("script");s.src=src;s.async=true;s.onload=ok;s.onerror=no;document.head.appendChild(s)})}
 function toTrack(id){location.href=BASE+"track.html?order="+encodeURIComponent(id)}
 var place=$("[data-place]");if(place)place.addEventListener("click",function(){var c=load();if(!c.length){msg(T.empty,true);return}if(!token()){msg(T.login,true);return}
 var pm=$("input[name=pay]:checked"),addr=null,form=$("[data-address]");
 if(form&&!form.hidden){addr={name:$("[name=name]",form).value.trim(),line1:$("[name=line1]",form).value.trim(),landmark:$("[name=landmark]",form).value.trim(),
-pincode:$("[name=pincode]",form).value.trim(),city:D.city||"",phone:phone()};if(!addr.line1||!/^\d{6}$/.test(addr.pincode)){msg(T.addr,true);return}}
+pincode:$("[name=pincode]",form).value.trim(),city:D.city||""};if(myPhone())addr.phone=myPhone();if(!addr.line1||!/^\d{6}$/.test(addr.pincode)){msg(T.addr,true);return}}
 var ik=sessionStorage.getItem("wdp_idem_"+S);if(!ik){ik=uuid();sessionStorage.setItem("wdp_idem_"+S,ik)}
 var body={items:c.map(function(i){var o={productId:i.id,quantity:i.qty};if(i.variantId)o.variantId=i.variantId;if(i.slotId)o.slotId=i.slotId;return o}),
 paymentMethod:pm?pm.value:"COD"};if(addr)body.deliveryAddress=addr;place.disabled=true;
 api("POST","/api/orders/stores/"+encodeURIComponent(S)+"/checkout",body,{"Idempotency-Key":ik}).then(function(o){var pay=o&&o.payment,rz=pay&&(pay.razorpay||pay);
 if(rz&&(rz.razorpayOrderId||rz.orderId)&&(rz.keyId||rz.key)&&body.paymentMethod!=="COD"){msg(T.paying);return loadScript(D.razorpaySrc).then(function(){
 var r=new window.Razorpay({key:rz.keyId||rz.key,order_id:rz.razorpayOrderId||rz.orderId,amount:rz.amountPaise||rz.amount||o.amountPaise,currency:rz.currency||"INR",
-name:D.storeName||"",prefill:{contact:phone()},theme:{color:D.brand||undefined},handler:function(res){
+name:D.storeName||"",prefill:{contact:myPhone()},theme:{color:D.brand||undefined},handler:function(res){
 api("POST","/api/payments/verify",{orderId:o.orderId,razorpayPaymentId:res.razorpay_payment_id,razorpayOrderId:res.razorpay_order_id,razorpaySignature:res.razorpay_signature})
 .catch(function(){}).then(function(){save([]);toTrack(o.orderId)})},modal:{ondismiss:function(){place.disabled=false}}});r.open()})}
 save([]);msg(T.placed);toTrack(o.orderId)}).catch(function(e){if(e.status===401){sessionStorage.removeItem(TOK);authUi();msg(T.login,true)}else msg(e.message,true);place.disabled=false})});
@@ -160,7 +162,13 @@ api("GET","/api/orders/me/orders/"+encodeURIComponent(id)).then(function(o){out.
 out.appendChild(el("h2",null,(o.orderId||id)));out.appendChild(el("p","badge",o.status||""));if(o.amountPaise!=null)out.appendChild(el("p","price",inr(o.amountPaise)));
 var ul=el("ul","steps");(o.timeline||o.history||[]).forEach(function(s){ul.appendChild(el("li",null,(s.status||s.type||"")+(s.at||s.occurredAt?" · "+new Date(s.at||s.occurredAt).toLocaleString():"")))});out.appendChild(ul)})
 .catch(function(e){if(e.status===401){sessionStorage.removeItem(TOK);authUi();msg(T.login,true)}else msg(e.status===404?T.notfound:e.message,true)})}
+// the customer's orders at this store (tracking page, once logged in)
+function myOrders(){var box=$("[data-my-orders]");if(!box||!token())return;
+api("GET","/api/orders/me/orders?limit=20").then(function(j){var list=((j&&j.items)||[]).filter(function(o){return o.storeId===S});box.textContent="";
+list.forEach(function(o){var li=el("li"),a=el("a",null,o.orderId);a.href=BASE+"track.html?order="+encodeURIComponent(o.orderId);li.appendChild(a);
+li.appendChild(el("span","badge",o.status||""));if(o.amountPaise!=null)li.appendChild(el("span","price",inr(o.amountPaise)));box.appendChild(li)});
+var w=box.closest("[data-my-orders-box]");if(w)w.hidden=!list.length}).catch(function(){})}
 var tf=$("[data-track-form]");if(tf){var qid=new URLSearchParams(location.search).get("order")||"";var ti=$("[name=order]",tf);if(qid&&ti)ti.value=qid;
 tf.addEventListener("submit",function(ev){ev.preventDefault();track(ti.value.trim())});if(qid)track(qid)}
-count();authUi();renderCart();refreshPrices()})();
+count();authUi();renderCart();refreshPrices();myOrders()})();
 """

@@ -109,6 +109,7 @@ UI: dict[str, dict[str, str]] = {
         "about_us": "About us",
         "where": "Where to find us",
         "track_intro": "Enter your order ID to see where your order is.",
+        "my_orders": "Your orders",
         "off": "{n}% off",
         "cart_intro": "Review your items, log in with an OTP and place your order.",
         "choose": "Choose",
@@ -170,6 +171,7 @@ UI: dict[str, dict[str, str]] = {
         "about_us": "हमारे बारे में",
         "where": "हमारा पता",
         "track_intro": "अपना ऑर्डर कहाँ है, यह देखने के लिए ऑर्डर ID डालें।",
+        "my_orders": "आपके ऑर्डर",
         "off": "{n}% छूट",
         "cart_intro": "अपना सामान देखें, OTP से लॉग इन करें और ऑर्डर करें।",
         "choose": "चुनें",
@@ -886,6 +888,8 @@ def _track_page(ctx: Ctx) -> bytes:
         f'<button class="btn mt-2" type="submit">{ctx.ui("track_btn")}</button></form>'
         + _login_box(ctx)
         + '<section class="panel" data-track-out hidden></section>'
+        f'<section class="panel" data-my-orders-box hidden><h2>{ctx.ui("my_orders")}</h2>'
+        '<ul class="orders" data-my-orders></ul></section>'
     )
     title = _fit(f"{UI[ctx.lang]['track']} | {spec.brief.name}", 60)
     return _page(
