@@ -14,12 +14,16 @@ from sitegen.adapters.dns_cdn import DnsCdn
 from sitegen.adapters.hosts import HostMap
 from sitegen.adapters.media import MediaStore
 from sitegen.adapters.models import build_model_chains
+from sitegen.adapters.payments import PaymentsClient
 from sitegen.adapters.registrar import RegistrarClient
 from sitegen.adapters.repository import SitegenRepository
 from sitegen.adapters.storage import SiteStorage
+from sitegen.entrypoints.consumer.handlers import handlers
 from sitegen.entrypoints.http.edge import EdgeController
 from sitegen.entrypoints.http.preview import PreviewController
+from sitegen.entrypoints.http.publish import DomainController, PublishController
 from sitegen.entrypoints.http.stores import StoreController
+from sitegen.service import saga
 from sitegen.service.deps import Deps
 from sitegen.service.edge import LiveEdge
 from sitegen.service.stores import Generations, fail_interrupted
@@ -27,11 +31,12 @@ from sitegen.settings import SitegenSettings
 from webdpro_aws.clients import AwsClients
 from webdpro_aws.dynamo import Table
 from webdpro_aws.manifest import Names, load_manifest
+from webdpro_aws.messaging import Notifier
 from webdpro_core.settings import load
 from webdpro_events import EventRuntime
 from webdpro_http import create_app
 from webdpro_observability import configure_logging, configure_tracing, get_logger
-from webdpro_tenancy import TokenVerifier
+from webdpro_tenancy import ServiceTokens, TokenVerifier
 
 log = get_logger(__name__)
 
@@ -44,6 +49,17 @@ async def _sweep_interrupted(deps: Deps, stop: asyncio.Event) -> None:
             log.warning("sweep.failed", error=str(exc))
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), timeout=60)
+
+
+async def _sweep_publications(deps: Deps, generations: Generations, stop: asyncio.Event) -> None:
+    """Resume publications a crashed runner left mid-saga (their lease lapsed); the lease keeps it exclusive."""
+    while not stop.is_set():
+        try:
+            await saga.resume_stuck(deps, generations.start)
+        except Exception as exc:
+            log.warning("publish_sweep.failed", error=str(exc))
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), timeout=deps.settings.saga_sweep_seconds)
 
 
 def build_app(settings: SitegenSettings | None = None) -> Litestar:
@@ -61,7 +77,13 @@ def build_app(settings: SitegenSettings | None = None) -> Litestar:
         events = EventRuntime(
             clients=clients, names=names, service="sitegen", table=table, region=settings.aws_region
         )
-        outbox = await events.start({})
+        sm = await clients.get("secretsmanager")
+        secret = await sm.get_secret_value(SecretId=names.secret("service_key"))
+        service_key = secret["SecretString"].encode()
+        payments = PaymentsClient(
+            settings.payments_url, ServiceTokens(service_key, "sitegen"), settings.payments_timeout_seconds
+        )
+        outbox = await events.start(handlers(lambda: holder["deps"], generations.start))
         # With no model ids configured both chains are None: the offline generator does every stage.
         models = build_model_chains(settings)
         deps = Deps(
@@ -75,8 +97,12 @@ def build_app(settings: SitegenSettings | None = None) -> Litestar:
             # No token → no registrar: domain search answers 503 instead of calling Hostinger unauthenticated.
             registrar=RegistrarClient.from_settings(settings) if settings.registrar_token else None,
             dns_cdn=DnsCdn.for_settings(settings, clients),
+            hosts=HostMap(table),
+            payments=payments,
+            notifier=Notifier(clients, mail_from=settings.mail_from, sms_sender_id=settings.sms_sender_id),
         )
         holder["deps"] = deps
+        app.state.deps = deps  # tests reach the wired use cases through it
         holder["edge"] = LiveEdge(
             HostMap(table),
             deps.storage,
@@ -86,14 +112,17 @@ def build_app(settings: SitegenSettings | None = None) -> Litestar:
         app.state.verifier = TokenVerifier(issuer=settings.token_issuer, jwks_url=settings.jwks_url)
         stop = asyncio.Event()
         sweeper = asyncio.create_task(_sweep_interrupted(deps, stop))
+        publish_sweeper = asyncio.create_task(_sweep_publications(deps, generations, stop))
         try:
             yield
         finally:
             stop.set()
             await generations.stop()
             await sweeper
+            await publish_sweeper
             await events.stop()
             await models.close()
+            await payments.close()
             if deps.registrar is not None:
                 await deps.registrar.close()
             if deps.dns_cdn is not None:
@@ -102,7 +131,13 @@ def build_app(settings: SitegenSettings | None = None) -> Litestar:
 
     return create_app(
         service="sitegen",
-        route_handlers=[StoreController, PreviewController, EdgeController],
+        route_handlers=[
+            StoreController,
+            PreviewController,
+            EdgeController,
+            PublishController,
+            DomainController,
+        ],
         lifespan=[lifespan],
         dependencies={
             "deps": Provide(lambda: holder["deps"], sync_to_thread=False),

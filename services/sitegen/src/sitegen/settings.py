@@ -17,6 +17,28 @@ class SitegenSettings(BaseSettings, frozen=True, kw_only=True):
     preview_ttl_seconds: int = 7 * 24 * 3600
     daily_generation_cap: int = 20  # generations per tenant per day (AI quota)
     generation_timeout_seconds: int = 300
+    # Publishing (service/publish.py, service/saga.py). Free subdomains live under `sites_domain` ("" = the
+    # platform domain); a live store's URL is `site_url_template` with its host (locally http://{host}:8080/).
+    sites_domain: str = ""
+    site_url_template: str = "https://{host}/"
+    publish_hold_seconds: int = 2 * 3600  # a host claimed by an unpaid publication is held this long
+    # The payments service's internal publish-charge API (service token).
+    payments_url: str = "http://127.0.0.1:8105"
+    payments_timeout_seconds: float = 8.0
+    # Saga: retryable step failures back off base, 2 base, 4 base … capped, at most `saga_max_attempts` tries;
+    # a runner holds a publication's lease this long (renewed at every write); the sweeper resumes stuck ones.
+    saga_backoff_base_seconds: float = 1.0
+    saga_backoff_cap_seconds: float = 60.0
+    saga_max_attempts: int = 8
+    saga_lease_seconds: int = 120
+    saga_sweep_seconds: float = 5.0
+    sms_sender_id: str = "WEBDPR"
+    # The live edge (service/edge.py): how long a host → release entry is trusted (a blue-green switch shows
+    # within this), and the byte budget of its in-process cache of release files (gzip copies included).
+    edge_host_ttl_seconds: float = 1.0
+    edge_cache_bytes: int = 64 * 1024 * 1024
+    # A deleted store's item is kept this long, then DynamoDB TTL purges it (the legal retention period).
+    deleted_retention_days: int = 180
     # Custom domains: the registrar (Hostinger's API; the local emulator via WEBDPRO_REGISTRAR_BASE_URL/_TOKEN).
     registrar_base_url: str = "https://developers.hostinger.com"
     registrar_token: str = ""  # a secret
@@ -25,12 +47,6 @@ class SitegenSettings(BaseSettings, frozen=True, kw_only=True):
     domain_setup_fee_paise: int = 49900  # added to the registrar's first-year price
     domain_tlds: str = "in,com,co.in,store"
     edge_origin_domain: str = ""  # CloudFront's origin for custom domains; "" → edge.<platform_domain>
-    # The live edge (service/edge.py): how long a host → release entry is trusted (a blue-green switch shows
-    # within this), and the byte budget of its in-process cache of release files (gzip copies included).
-    edge_host_ttl_seconds: float = 1.0
-    edge_cache_bytes: int = 64 * 1024 * 1024
-    # A deleted store's item is kept this long, then DynamoDB TTL purges it (the legal retention period).
-    deleted_retention_days: int = 180
 
     @property
     def text_models(self) -> list[str]:
@@ -43,6 +59,13 @@ class SitegenSettings(BaseSettings, frozen=True, kw_only=True):
     @property
     def edge_origin(self) -> str:
         return self.edge_origin_domain or f"edge.{self.platform_domain}"
+
+    @property
+    def sites_parent_domain(self) -> str:
+        return (self.sites_domain or self.platform_domain).strip(".").lower()
+
+    def site_url(self, host: str) -> str:
+        return self.site_url_template.format(host=host)
 
     @property
     def image_models(self) -> list[str]:

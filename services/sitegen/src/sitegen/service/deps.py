@@ -22,5 +22,8 @@ class Deps:
     text_models: Any | None  # TextModelChain, or None: the offline generator alone
     image_models: Any | None  # ImageModelChain, or None: offline SVG art
     media: Any | None = None  # MediaStore for model-made images (S3 media bucket)
+    hosts: Any | None = None  # HostMap: host → release (adapters/hosts.py)
+    payments: Any | None = None  # PaymentsClient: the publish charge (adapters/payments.py)
+    notifier: Any | None = None  # Notifier: the "your store is live" email / SMS
     registrar: RegistrarClient | None = None  # one per process: shares its cache and rate budget
     dns_cdn: DnsCdn | None = None  # Route 53 + ACM (us-east-1) + CloudFront for custom domains

@@ -18,12 +18,19 @@ from sitegen.service.versions import load_spec, save_version
 from webdpro_core.errors import Conflict, NotFound, ValidationProblem
 from webdpro_events import new_event
 
+_EDITABLE = ("DRAFT", "LIVE")
+
 
 async def _draft(deps: Deps, tenant_id: str, store_id: str) -> tuple[dict[str, Any], SiteSpec]:
     store = await get_store(deps, tenant_id, store_id)
     refuse_if_suspended(store)  # 409 STORE_SUSPENDED, with the founder's reason
-    if store["status"] != "DRAFT":
-        raise Conflict(f"The store is {store['status']}; only a draft can be edited", code="STORE_NOT_DRAFT")
+    # A live store is edited too: each edit is a new draft version while `live_version` keeps serving
+    # (republish to put the draft live). Generating, failed or suspended stores are locked.
+    if store["status"] not in _EDITABLE:
+        raise Conflict(
+            f"The store is {store['status']}; only a draft or a live store can be edited",
+            code="STORE_NOT_DRAFT",
+        )
     return store, await load_spec(deps, store)
 
 
@@ -56,7 +63,12 @@ async def apply_edits(
     summary = ", ".join(edits.apply_edit(raw, path, value) for path, value in changes)
     new_spec = _validated(raw)
     return await save_version(
-        deps, store, new_spec, summary=f"edited {summary}"[:200], events=[_updated_event(store, summary)]
+        deps,
+        store,
+        new_spec,
+        status=store["status"],
+        summary=f"edited {summary}"[:200],
+        events=[_updated_event(store, summary)],
     )
 
 
@@ -98,6 +110,7 @@ async def rewrite(deps: Deps, tenant_id: str, store_id: str, path: str, instruct
         deps,
         store,
         _validated(raw),
+        status=store["status"],
         summary=f"rewrote {path}",
         events=[_updated_event(store, f"rewrote {path}")],
     )
@@ -158,6 +171,7 @@ async def regenerate_image(
         deps,
         store,
         new_spec,
+        status=store["status"],
         summary=f"new image {image_id}",
         events=[_updated_event(store, f"image {image_id}")],
     )
@@ -174,6 +188,7 @@ async def revert(deps: Deps, tenant_id: str, store_id: str, version: int) -> dic
         deps,
         store,
         old,
+        status=store["status"],
         summary=f"reverted to v{version}",
         events=[_updated_event(store, f"reverted to v{version}")],
     )

@@ -96,6 +96,12 @@ def public_view(deps: Deps, store: dict[str, Any], *, with_brief: bool = False) 
         "updatedAt": store.get("updated_at"),
         "failureReason": store.get("failure_reason"),
         "suspendedReason": store.get("suspended_reason") if store["status"] == "SUSPENDED" else None,
+        # Publishing: the live release keeps serving while the draft moves on (republish to show the draft).
+        "liveVersion": None if store.get("live_version") is None else int(store["live_version"]),
+        "hosts": list(store.get("hosts") or []),
+        "hasUnpublishedChanges": store.get("live_version") is not None
+        and int(store.get("version", 0)) != int(store["live_version"]),
+        "publication": store.get("publication"),
     }
     if with_brief:
         view["brief"] = store.get("brief")

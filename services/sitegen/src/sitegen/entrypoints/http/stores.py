@@ -98,7 +98,7 @@ class StoreController(Controller):
         return stores.public_view(deps, saved)
 
 
-_FINAL = {"ready", "failed"}
+_FINAL = {"ready", "failed", "live", "publish_failed"}  # generation ends, publishing ends
 
 
 async def _progress_stream(
