@@ -39,5 +39,4 @@ def handlers(get_deps: Callable[[], Deps], start: Callable[[Any], None]) -> dict
         "publish.paid": on_paid,
         "domain.paid": on_paid,
         "platform_payment.refunded": on_refunded,
-        **suspension.handlers(get_deps),  # admin: store.suspended / store.unsuspended / store.deleted
     }
