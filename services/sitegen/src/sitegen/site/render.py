@@ -660,6 +660,7 @@ def _product_ld(ctx: Ctx, p: Product, category_name: str) -> dict:
         "@context": "https://schema.org",
         "@type": "Product",
         "@id": url + "#product",
+        "url": url,
         "name": _plain(getattr(p.name, ctx.lang)),
         "description": _plain(getattr(p.description, ctx.lang)),
         "sku": p.id,
