@@ -6,11 +6,21 @@ PYTHON ?= python3.11
 UV := $(PYTHON) -m uv
 PY := .venv/bin/python
 
-.PHONY: run test bench lint install
+.PHONY: run test bench lint install browser
+# The browser test drives Debian's Chromium through Playwright; Playwright never downloads a browser of its own.
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
+CHROMIUM := /usr/bin/chromium
 
 install:
 	@$(UV) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet --disable-pip-version-check "uv==0.13.8"
 	@$(UV) sync --all-packages --frozen --quiet
+
+# Debian's Chromium for tests/browser (installed from apt where it is missing; root or sudo).
+browser:
+	@test -x $(CHROMIUM) || { \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq >/dev/null && \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends chromium >/dev/null; }
 
 run: install
 	$(PY) -m webdpro_local.platform
@@ -20,7 +30,7 @@ lint: install
 	$(PY) -m ruff format --check .
 	.venv/bin/lint-imports
 
-test: lint
+test: lint browser
 	$(PY) -m pytest
 
 bench: install
