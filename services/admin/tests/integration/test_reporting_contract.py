@@ -129,7 +129,7 @@ async def test_concurrent_events_of_one_store_all_apply(reporting):
     )
     store = await reporting.store(s)
     assert store["status"] == "SUSPENDED"
-    assert store["status_before"] == "LIVE"
+    assert (store["lifecycle"], store["suspended"]) == ("LIVE", 1)
 
 
 async def test_overview_and_ai_usage_aggregate_per_day_tenant_and_model(reporting):

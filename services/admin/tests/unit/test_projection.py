@@ -126,7 +126,7 @@ def test_store_statuses_ignore_older_events_and_deleted_is_final():
     )
     row = apply_store(row, change("LIVE", 3, live_url="https://curam.webdpro.in"))
     row = apply_store(row, change("SUSPENDED", 4, reason="fraud"))
-    assert (row["status"], row["status_before"], row["reason"]) == ("SUSPENDED", "LIVE", "fraud")
+    assert (row["status"], row["lifecycle"], row["reason"]) == ("SUSPENDED", "LIVE", "fraud")
     row = apply_store(row, change("UNSUSPEND", 5))
     assert (row["status"], row["reason"]) == ("LIVE", None)
     row = apply_store(row, change("PUBLISH_FAILED", 6))
@@ -135,6 +135,14 @@ def test_store_statuses_ignore_older_events_and_deleted_is_final():
     row = apply_store(row, change("UNSUSPEND", 8))
     row = apply_store(row, change("LIVE", 9))
     assert row["status"] == "DELETED"
+
+
+def test_suspension_and_lifecycle_are_ordered_each_by_its_own_time():
+    row = apply_store(None, change("SUSPENDED", 4, reason="fraud"))
+    row = apply_store(row, change("LIVE", 3, live_url="https://x.webdpro.in"))  # older, but a lifecycle step
+    row = apply_store(row, change("UNSUSPEND", 2))  # older than the suspension: ignored
+    assert (row["status"], row["lifecycle"]) == ("SUSPENDED", "LIVE")
+    assert apply_store(row, change("UNSUSPEND", 5))["status"] == "LIVE"
 
 
 def test_unsuspending_a_store_never_seen_live_returns_it_to_generated():

@@ -103,8 +103,10 @@ _STORE_COLUMNS = (
     "tenant_id",
     "name",
     "status",
-    "status_before",
-    "status_at",
+    "lifecycle",
+    "lifecycle_at",
+    "suspended",
+    "suspension_at",
     "live_url",
     "reason",
     "created_at",
@@ -216,10 +218,11 @@ class SqlReporting:
     async def _store_change(self, tx: Conn, change: StoreChange) -> None:
         # Create the row if absent, then lock it, so concurrent events of one store apply one after the other.
         await tx.execute(
-            "INSERT INTO stores (store_id, tenant_id, status_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?)"
-            " ON CONFLICT (store_id) DO NOTHING",
+            "INSERT INTO stores (store_id, tenant_id, lifecycle_at, suspension_at, created_at, updated_at)"
+            " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (store_id) DO NOTHING",
             change.store_id,
             change.tenant_id,
+            "",
             "",
             change.at,
             change.at,

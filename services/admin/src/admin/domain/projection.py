@@ -214,8 +214,9 @@ def project(event: dict[str, Any], received_at: str) -> Projection:
 
 
 def apply_store(current: dict[str, Any] | None, change: StoreChange) -> dict[str, Any]:
-    """The store row after `change`. Events may arrive out of order: a status older than the row's is ignored;
-    DELETED is final; while SUSPENDED the lifecycle moves only the status to return to on unsuspension."""
+    """The store row after `change`. Two independent dimensions, each ordered by its own event time (events
+    arrive out of order): the lifecycle (generating → generated → live …) and the founder's suspension; the
+    shown status is DELETED (final), else SUSPENDED while suspended, else the lifecycle."""
     row = dict(
         current
         or {
@@ -223,8 +224,10 @@ def apply_store(current: dict[str, Any] | None, change: StoreChange) -> dict[str
             "tenant_id": change.tenant_id,
             "name": None,
             "status": None,
-            "status_before": None,
-            "status_at": "",
+            "lifecycle": None,
+            "lifecycle_at": "",
+            "suspended": 0,
+            "suspension_at": "",
             "live_url": None,
             "reason": None,
             "created_at": change.at,
@@ -238,27 +241,23 @@ def apply_store(current: dict[str, Any] | None, change: StoreChange) -> dict[str
     row["created_at"] = min(row.get("created_at") or change.at, change.at)
     row["updated_at"] = max(row.get("updated_at") or change.at, change.at)
     status = change.status
-    if status is None or row["status"] == DELETED:
+    if row["status"] == DELETED or status is None:
         return row
     if status == DELETED:
-        row.update(status=DELETED, status_at=change.at, reason=change.reason)
+        row.update(status=DELETED, reason=change.reason)
         return row
-    if row["status"] == SUSPENDED and status not in (SUSPENDED, UNSUSPEND):
-        if change.at >= (row.get("status_at") or ""):
-            row["status_before"] = _settled(row.get("status_before"), status)
-        return row
-    if change.at < (row.get("status_at") or ""):
-        return row  # an older event than the status we hold
-    if status == SUSPENDED:
-        if row["status"] != SUSPENDED:
-            row["status_before"] = row["status"]
-        row.update(status=SUSPENDED, status_at=change.at, reason=change.reason)
-    elif status == UNSUSPEND:
-        if row["status"] == SUSPENDED:
-            back = row.get("status_before") or (LIVE if row.get("live_url") else GENERATED)
-            row.update(status=back, status_before=None, status_at=change.at, reason=None)
+    if status in (SUSPENDED, UNSUSPEND):
+        if change.at >= (row.get("suspension_at") or ""):
+            suspended = status == SUSPENDED
+            row.update(
+                suspended=int(suspended), suspension_at=change.at, reason=change.reason if suspended else None
+            )
+    elif change.at >= (row.get("lifecycle_at") or ""):
+        row.update(lifecycle=_settled(row.get("lifecycle"), status), lifecycle_at=change.at)
+    if row["suspended"]:
+        row["status"] = SUSPENDED
     else:
-        row.update(status=_settled(row["status"], status), status_at=change.at)
+        row["status"] = row.get("lifecycle") or (LIVE if row.get("live_url") else GENERATED)
     return row
 
 

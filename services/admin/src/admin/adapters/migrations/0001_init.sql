@@ -28,9 +28,11 @@ CREATE TABLE stores (
     store_id      TEXT PRIMARY KEY,
     tenant_id     TEXT NOT NULL,
     name          TEXT,
-    status        TEXT,
-    status_before TEXT,
-    status_at     TEXT NOT NULL,
+    status        TEXT,            -- shown: DELETED, else SUSPENDED while suspended, else the lifecycle
+    lifecycle     TEXT,            -- GENERATING, GENERATED, GENERATION_FAILED, LIVE, PUBLISH_FAILED
+    lifecycle_at  TEXT NOT NULL,   -- occurred_at of the event that set `lifecycle`
+    suspended     INTEGER NOT NULL DEFAULT 0,
+    suspension_at TEXT NOT NULL,   -- occurred_at of the latest suspend / unsuspend
     live_url      TEXT,
     reason        TEXT,
     created_at    TEXT NOT NULL,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from litestar import Controller, delete, get, post
-from litestar.params import Parameter
+from litestar.params import Parameter, QueryParameter
 
 from admin.adapters.reporting import AuditQuery
 from admin.entrypoints.http import schemas as s
@@ -32,12 +32,12 @@ class AdminController(Controller):
     async def audit(
         self,
         deps: Deps,
-        tenant_id: Annotated[str | None, Parameter(query="tenantId", max_length=64)] = None,
-        store_id: Annotated[str | None, Parameter(query="storeId", max_length=64)] = None,
-        event_type: Annotated[str | None, Parameter(query="type", max_length=64)] = None,
-        trace_id: Annotated[str | None, Parameter(query="traceId", max_length=32)] = None,
-        since: Annotated[str | None, Parameter(query="from", max_length=40)] = None,
-        until: Annotated[str | None, Parameter(query="to", max_length=40)] = None,
+        tenant_id: Annotated[str | None, QueryParameter(name="tenantId", max_length=64)] = None,
+        store_id: Annotated[str | None, QueryParameter(name="storeId", max_length=64)] = None,
+        event_type: Annotated[str | None, QueryParameter(name="type", max_length=64)] = None,
+        trace_id: Annotated[str | None, QueryParameter(name="traceId", max_length=32)] = None,
+        since: Annotated[str | None, QueryParameter(name="from", max_length=40)] = None,
+        until: Annotated[str | None, QueryParameter(name="to", max_length=40)] = None,
         cursor: Cursor = None,
         limit: Limit = 50,
     ) -> dict[str, Any]:
@@ -58,8 +58,8 @@ class AdminController(Controller):
     async def overview(
         self,
         deps: Deps,
-        since: Annotated[str | None, Parameter(query="from", max_length=40)] = None,
-        until: Annotated[str | None, Parameter(query="to", max_length=40)] = None,
+        since: Annotated[str | None, QueryParameter(name="from", max_length=40)] = None,
+        until: Annotated[str | None, QueryParameter(name="to", max_length=40)] = None,
     ) -> dict[str, Any]:
         return await queries.overview(deps, queries.day(since, "from"), queries.day(until, "to"))
 
@@ -67,8 +67,8 @@ class AdminController(Controller):
     async def ai_usage(
         self,
         deps: Deps,
-        since: Annotated[str | None, Parameter(query="from", max_length=40)] = None,
-        until: Annotated[str | None, Parameter(query="to", max_length=40)] = None,
+        since: Annotated[str | None, QueryParameter(name="from", max_length=40)] = None,
+        until: Annotated[str | None, QueryParameter(name="to", max_length=40)] = None,
     ) -> dict[str, Any]:
         return await queries.ai_usage(deps, queries.day(since, "from"), queries.day(until, "to"))
 
@@ -86,7 +86,7 @@ class AdminController(Controller):
         self,
         deps: Deps,
         status: Annotated[str | None, Parameter(max_length=32, pattern=r"^[A-Z_]+$")] = None,
-        tenant_id: Annotated[str | None, Parameter(query="tenantId", max_length=64)] = None,
+        tenant_id: Annotated[str | None, QueryParameter(name="tenantId", max_length=64)] = None,
         limit: Limit = 50,
         cursor: Cursor = None,
     ) -> dict[str, Any]:
