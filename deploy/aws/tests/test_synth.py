@@ -20,11 +20,14 @@ from webdpro_infra.settings import InfraSettings
 from webdpro_aws.manifest import Names, find_manifest
 
 SAMPLE_DOMAIN = "curam.in"
+STACKS = ("data", "services", "api", "edge", "mirror")
+# The host mirror's code is bundled with its dependencies at deploy time; a synth test installs nothing.
+NO_BUNDLING = {"aws:cdk:bundling-stacks": []}
 
 
 @pytest.fixture(scope="module")
 def platform(tmp_path_factory: pytest.TempPathFactory) -> Platform:
-    app = new_app(outdir=str(tmp_path_factory.mktemp("cdk.out")))
+    app = new_app(outdir=str(tmp_path_factory.mktemp("cdk.out")), context=NO_BUNDLING)
     platform = build(app, InfraSettings())
     CustomDomain(platform.edge, "SampleDomain", domain=SAMPLE_DOMAIN, site=platform.edge.site)
     return platform
@@ -32,10 +35,7 @@ def platform(tmp_path_factory: pytest.TempPathFactory) -> Platform:
 
 @pytest.fixture(scope="module")
 def templates(platform: Platform) -> dict[str, dict[str, Any]]:
-    return {
-        name: Template.from_stack(getattr(platform, name)).to_json()
-        for name in ("data", "services", "api", "edge")
-    }
+    return {name: Template.from_stack(getattr(platform, name)).to_json() for name in STACKS}
 
 
 @pytest.fixture(scope="module")
@@ -353,6 +353,8 @@ def test_no_policy_anywhere_grants_dynamodb_on_everything(templates):
     for name, template in templates.items():
         for props in resources(template, "AWS::IAM::Policy").values():
             for st in props["PolicyDocument"]["Statement"]:
+                if as_list(st["Action"]) == ["dynamodb:ListStreams"]:  # stream names, no data (host mirror)
+                    continue
                 if any(a.startswith("dynamodb:") for a in as_list(st["Action"])):
                     assert "*" not in as_list(st.get("Resource", [])), (name, st)
                     assert "NotResource" not in st, (name, st)
@@ -493,12 +495,9 @@ name = "zzz-events"
 subscriptions = [{ topic = "orders", types = ["order.placed"] }]
 """
     )
-    app = new_app(outdir=str(tmp_path / "cdk.out"))
+    app = new_app(outdir=str(tmp_path / "cdk.out"), context=NO_BUNDLING)
     platform = build(app, InfraSettings(manifest_path=str(manifest)))
-    templates = {
-        name: Template.from_stack(getattr(platform, name)).to_json()
-        for name in ("data", "services", "api", "edge")
-    }
+    templates = {name: Template.from_stack(getattr(platform, name)).to_json() for name in STACKS}
     tables = {p["TableName"] for p in resources(templates["data"], "AWS::DynamoDB::Table").values()}
     assert {"webdpro-zzz", "webdpro-zzz-archive"} <= tables
     assert "zzz" in platform.services.services and "zzz_archive" not in platform.services.services
@@ -558,3 +557,80 @@ const cases = [['curam.webdpro.in', '/'], ['www.curam.in', '/about'], ['CURAM.we
         404,  # a draft is never served
         404,  # a release version is six digits, as sitegen writes it
     ]
+
+
+# ---- the host mirror: sitegen's host map → the edge's key value store -------------------------------------------
+def test_sitegen_table_streams_new_images_and_no_other_table_streams(platform, templates, names):
+    tables = {p["TableName"]: p for p in resources(templates["data"], "AWS::DynamoDB::Table").values()}
+    assert tables[names.table("sitegen")]["StreamSpecification"] == {"StreamViewType": "NEW_IMAGE"}
+    streamed = {n for n, t in tables.items() if "StreamSpecification" in t}
+    assert streamed == {names.table("sitegen")} | {
+        names.table(k) for k, t in platform.manifest.tables.items() if t.streams
+    }
+
+
+def table_id(templates: dict[str, dict[str, Any]], key: str, platform: Platform) -> str:
+    names = Names(platform.manifest, platform.settings.resource_prefix)
+    return logical_id(templates["data"], "AWS::DynamoDB::Table", "TableName", names.table(key))
+
+
+def test_host_mirror_reads_only_host_items_of_the_stream_and_writes_only_the_key_value_store(
+    platform, templates
+):
+    mirror, prefix = templates["mirror"], platform.settings.resource_prefix
+    fn_id = logical_id(mirror, "AWS::Lambda::Function", "FunctionName", f"{prefix}host-mirror")
+    fn = resources(mirror, "AWS::Lambda::Function")[fn_id]
+    assert fn["Runtime"].startswith("python3.") and fn["Handler"] == "kvs_mirror.handler"
+    kvs_arn = flat(fn["Environment"]["Variables"]["WEBDPRO_KVS_ARN"])
+
+    (esm,) = resources(mirror, "AWS::Lambda::EventSourceMapping").values()
+    assert esm["FunctionName"] == {"Ref": fn_id}
+    # sitegen's table's stream, from the data stack.
+    assert esm["EventSourceArn"] == {
+        "Fn::ImportValue": next(
+            o["Export"]["Name"]
+            for o in templates["data"]["Outputs"].values()
+            if o["Value"] == {"Fn::GetAtt": [table_id(templates, "sitegen", platform), "StreamArn"]}
+        )
+    }
+    assert esm["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+    assert esm["ParallelizationFactor"] == 1 and esm["StartingPosition"] == "TRIM_HORIZON"
+    assert "OnFailure" in esm["DestinationConfig"]
+    (pattern,) = [json.loads(f["Pattern"]) for f in esm["FilterCriteria"]["Filters"]]
+    assert pattern == {"dynamodb": {"Keys": {"PK": {"S": [{"prefix": "HOST#"}]}}}}
+
+    role_id = fn["Role"]["Fn::GetAtt"][0]
+    statements = [
+        st
+        for props in resources(mirror, "AWS::IAM::Policy").values()
+        if {"Ref": role_id} in props["Roles"]
+        for st in props["PolicyDocument"]["Statement"]
+    ]
+    by_action: dict[str, list[str]] = {}
+    for st in statements:
+        assert st["Effect"] == "Allow"
+        for action in as_list(st["Action"]):
+            by_action.setdefault(action, []).extend(flat(r) for r in as_list(st["Resource"]))
+    kvs = {a for a in by_action if a.startswith("cloudfront-keyvaluestore:")}
+    assert kvs == {
+        "cloudfront-keyvaluestore:DescribeKeyValueStore",
+        "cloudfront-keyvaluestore:PutKey",
+        "cloudfront-keyvaluestore:DeleteKey",
+    }
+    assert all(by_action[a] == [kvs_arn] for a in kvs)
+    # The stream of the one table, read only; the dead-letter queue; nothing else.
+    stream = flat(esm["EventSourceArn"])
+    for a in ("dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator"):
+        assert by_action.pop(a) == [stream]
+    assert by_action.pop("dynamodb:ListStreams") == ["*"]
+    for a in kvs:
+        by_action.pop(a)
+    dlq_id = logical_id(mirror, "AWS::SQS::Queue", "QueueName", f"{prefix}host-mirror-failed")
+    assert {a.split(":")[0] for a in by_action} == {"sqs"}
+    assert all(r == [f"${{{dlq_id}.Arn}}"] for r in by_action.values()), by_action
+    # Logs only through the basic execution managed policy; no other managed policy.
+    role = resources(mirror, "AWS::IAM::Role")[role_id]
+    assert [flat(p).rsplit("/", 1)[-1] for p in role["ManagedPolicyArns"]] == ["AWSLambdaBasicExecutionRole"]
+    # The store is the edge's own, carried across regions.
+    store_id = next(iter(resources(templates["edge"], "AWS::CloudFront::KeyValueStore")))
+    assert kvs_arn.startswith("${ExportsReader") and f"FnGetAtt{store_id}Arn" in kvs_arn

@@ -7,6 +7,7 @@ Stacks, in deployment order:
   <Prefix>Services  VPC, cluster, one Fargate service + least-privilege task role per service, internal ALB
   <Prefix>Api       the HTTP API: /api/<service>/* → the services, throttled; never /internal/
   <Prefix>Edge      (us-east-1) CloudFront, the host → release function and store, certificates, custom domains
+  <Prefix>HostMirror  sitegen's table stream → a Lambda that copies host items to the edge's key value store
 """
 
 from __future__ import annotations
@@ -17,9 +18,11 @@ from dataclasses import dataclass
 from aws_cdk import App, Environment, Tags
 
 from webdpro_aws.manifest import Manifest, load_manifest
+from webdpro_infra import wiring
 from webdpro_infra.api import ApiStack
 from webdpro_infra.data import DataStack
 from webdpro_infra.edge import EdgeStack
+from webdpro_infra.host_mirror import HostMirrorStack
 from webdpro_infra.services import ServicesStack
 from webdpro_infra.settings import EDGE_REGION, InfraSettings
 
@@ -32,6 +35,7 @@ class Platform:
     services: ServicesStack
     api: ApiStack
     edge: EdgeStack
+    mirror: HostMirrorStack | None
 
 
 def build(app: App, settings: InfraSettings | None = None) -> Platform:
@@ -67,9 +71,22 @@ def build(app: App, settings: InfraSettings | None = None) -> Platform:
         env=edge_home,
         cross_region_references=True,
     )
+    # The host map's stream and the function that reads it share the platform's region; the key value store's
+    # ARN comes from the edge stack across regions.
+    mirror = None
+    if wiring.EDGE_PUBLISHER in data.tables:
+        mirror = HostMirrorStack(
+            app,
+            f"{p}HostMirror",
+            settings=settings,
+            table=data.tables[wiring.EDGE_PUBLISHER],
+            key_value_store_arn=edge.site.hosts.key_value_store_arn,
+            env=home,
+            cross_region_references=True,
+        )
     Tags.of(app).add("project", "webdpro")
     Tags.of(app).add("stage", settings.resource_prefix.strip("-"))
-    return Platform(settings, manifest, data, services, api, edge)
+    return Platform(settings, manifest, data, services, api, edge, mirror)
 
 
 # Feature flags (cdk.json carries the same for the CLI). Strong cross-stack references: the data stack cannot

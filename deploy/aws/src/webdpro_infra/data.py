@@ -76,7 +76,7 @@ class DataStack(Stack):
             sort_key=attr(spec.range_key),
             billing_mode=dynamodb.BillingMode.PAY_PER_REQUEST,
             time_to_live_attribute=spec.ttl_attribute,
-            stream=dynamodb.StreamViewType.NEW_AND_OLD_IMAGES if spec.streams else None,
+            stream=self._stream(key, spec),
             point_in_time_recovery_specification=dynamodb.PointInTimeRecoverySpecification(
                 point_in_time_recovery_enabled=True
             ),
@@ -91,6 +91,12 @@ class DataStack(Stack):
                 projection_type=dynamodb.ProjectionType.ALL,
             )
         return table
+
+    @staticmethod
+    def _stream(key: str, spec) -> dynamodb.StreamViewType | None:
+        if key in wiring.TABLE_STREAMS:
+            return dynamodb.StreamViewType(wiring.TABLE_STREAMS[key])
+        return dynamodb.StreamViewType.NEW_AND_OLD_IMAGES if spec.streams else None
 
     def _queue(self, key: str, spec) -> None:
         # SQS-managed encryption: SNS can deliver into it without a KMS key policy.

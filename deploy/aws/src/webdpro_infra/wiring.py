@@ -60,6 +60,11 @@ EDGE_BUCKET = "sites"
 # (`stores/<storeId>/v<N>/site/…`, previews) and their spec.json are never served by the CDN.
 EDGE_READ_PATHS = ("stores/*/releases/*", "_platform/*")
 
+# Table streams the infrastructure needs and the services do not (so not in the manifest, and local provisioning
+# has none): the host mirror reads sitegen's host items from its table's stream (host_mirror.py). Locally the
+# edge reads the host map directly.
+TABLE_STREAMS: dict[str, str] = {EDGE_PUBLISHER: "NEW_IMAGE"}
+
 SCHEDULER_TOPIC = "scheduler"
 
 
