@@ -432,3 +432,66 @@ async def test_a_crashed_saga_resumes_to_live(client, merchant, generate, deps, 
     assert "lease_owner" not in done
     current = await view(client, merchant, pub["store_id"])
     assert current["status"] == "LIVE" and current["liveVersion"] == int(pub["version"])
+
+
+async def test_a_domain_never_bought_fails_and_its_refund_is_recorded(
+    client, merchant, generate, deps, emitted
+):
+    """No registrar answers (none configured here): the purchase is retried with back-off, then the publication
+    is FAILED with domain.purchase_failed; the refund event is recorded on it once."""
+    store = await generate(merchant["headers"])
+    tenant, sid = merchant["tenant_id"], store["storeId"]
+    now = clock.iso()
+    pub = {
+        "publication_id": f"pub_{uuid.uuid4().hex[:12]}",
+        "tenant_id": tenant,
+        "store_id": sid,
+        "kind": "PUBLISH",
+        "status": "PAID",
+        "version": store["version"],
+        "domain": {"type": "custom", "host": f"curam{uuid.uuid4().hex[:6]}.in", "price_paise": 79_900},
+        "hosts": [],
+        "platform_payment_id": "ppay_domain",
+        "completed": [],
+        "attempts": 0,
+        "created_at": now,
+        "updated_at": now,
+    }
+    pub["hosts"] = [pub["domain"]["host"]]
+    # Held by this test's runner-to-be: the service's sweeper leaves it alone until the lease lapses.
+    await deps.repo.table.put({**publications.new_item(pub)})
+    key = publications.pub_key(tenant, sid, pub["publication_id"])
+    result = await saga.run(deps, tenant, sid, pub["publication_id"])
+    if result is None:  # the service's sweeper took it first
+        for _ in range(400):
+            if (await deps.repo.table.get(key))["status"] == "FAILED":
+                break
+            await asyncio.sleep(0.05)
+    failed = await deps.repo.table.get(key)
+    assert failed["status"] == "FAILED" and failed["step"] == "buy"
+    assert failed["attempts"] == deps.settings.saga_max_attempts
+    assert "registrar" in failed["failure_reason"]
+    assert failed["completed"] == ["build"]  # built, never switched
+    purchase_failed = [e for e in emitted if e.type == "domain.purchase_failed"]
+    assert len(purchase_failed) == 1
+    assert purchase_failed[0].data["platform_payment_id"] == "ppay_domain"
+    assert purchase_failed[0].data["domain"] == pub["domain"]["host"]
+    assert (await view(client, merchant, sid))["status"] == "DRAFT"
+
+    on_refunded = handlers(lambda: deps, lambda coro: None)["platform_payment.refunded"]
+    refund = {
+        "tenant_id": tenant,
+        "store_id": sid,
+        "publication_id": pub["publication_id"],
+        "platform_payment_id": "ppay_domain",
+        "refund_id": "rfnd_1",
+        "amount_paise": 178_800,
+        "reason": "DOMAIN_PURCHASE_FAILED",
+    }
+    for _ in range(2):  # a second delivery changes nothing
+        await on_refunded(
+            new_event("platform_payment.refunded", refund, tenant_id=tenant, source="payments"), None
+        )
+    shown = (await view(client, merchant, sid))["publication"]
+    assert shown["status"] == "FAILED" and shown["refund"]["refundId"] == "rfnd_1"
+    assert shown["refund"]["amountPaise"] == 178_800

@@ -20,8 +20,8 @@ from typing import Any
 from sitegen.adapters.hosts import HostMoved, HostTaken
 from sitegen.domain import hostnames
 from sitegen.domain.publishing import PublicationStatus as S
+from sitegen.service import domains, saga
 from sitegen.service import publications as pubs
-from sitegen.service import saga
 from sitegen.service.deps import Deps
 from sitegen.service.stores import get_store
 from webdpro_aws.dynamo import ConditionFailed, TransactionCancelled, strip_keys
@@ -64,10 +64,6 @@ async def search(deps: Deps, tenant_id: str, q: str) -> dict[str, Any]:
         "subdomain": {"name": host, "available": available, "pricePaise": 0},
         "domains": [],
     }
-    try:
-        from sitegen.service import domains
-    except ImportError:  # custom domains ship separately; the free subdomain works without them
-        return answer
     try:
         answer["domains"] = await domains.search(deps, q)
     except Unavailable as exc:  # the registrar is down: the free subdomain is still an answer (429 is not)
@@ -122,8 +118,6 @@ async def publish(
         domain = {"type": "subdomain", "slug": slug, "host": host, "price_paise": 0}
     else:
         host = hostnames.normalise_hostname(name)
-        from sitegen.service import domains  # custom domains: the registrar's price (409 when taken)
-
         quote = await domains.quote(deps, host)
         domain = {"type": "custom", "host": host, "price_paise": int(quote["pricePaise"])}
         if quote.get("itemId"):

@@ -31,6 +31,7 @@ from typing import Any
 from sitegen.adapters.hosts import HostMoved, HostTaken
 from sitegen.domain.publishing import PublicationStatus as S
 from sitegen.domain.publishing import StepError, give_up, retry
+from sitegen.service import domains
 from sitegen.service import publications as pubs
 from sitegen.service.deps import Deps
 from sitegen.service.progress import Progress
@@ -72,27 +73,16 @@ class Step:
     run: StepFn | None  # None: the saga's own step (build / switch)
 
 
-def _domain_step(name: str) -> StepFn:
-    async def call(deps: Deps, pub: dict[str, Any]) -> dict[str, Any]:
-        try:
-            from sitegen.service import domains
-        except ImportError as exc:  # the domain steps ship separately
-            raise give_up("custom domains are not available") from exc
-        return await getattr(domains, name)(deps, pub)
-
-    return call
-
-
 def plan(pub: dict[str, Any]) -> list[Step]:
     steps = [Step(S.BUILDING, "build", None)]
     if pub.get("kind") == "PUBLISH" and (pub.get("domain") or {}).get("type") == "custom":
         steps += [
-            Step(S.BUYING_DOMAIN, "buy", _domain_step("buy")),
-            Step(S.CONFIGURING_DNS, "create_zone", _domain_step("create_zone")),
-            Step(S.CONFIGURING_DNS, "set_nameservers", _domain_step("set_nameservers")),
-            Step(S.ISSUING_CERTIFICATE, "request_certificate", _domain_step("request_certificate")),
-            Step(S.ISSUING_CERTIFICATE, "certificate_ready", _domain_step("certificate_ready")),
-            Step(S.ATTACHING_CDN, "attach_cdn", _domain_step("attach_cdn")),
+            Step(S.BUYING_DOMAIN, "buy", domains.buy),
+            Step(S.CONFIGURING_DNS, "create_zone", domains.create_zone),
+            Step(S.CONFIGURING_DNS, "set_nameservers", domains.set_nameservers),
+            Step(S.ISSUING_CERTIFICATE, "request_certificate", domains.request_certificate),
+            Step(S.ISSUING_CERTIFICATE, "certificate_ready", domains.certificate_ready),
+            Step(S.ATTACHING_CDN, "attach_cdn", domains.attach_cdn),
         ]
     return [*steps, Step(S.SWITCHING, "switch", None)]
 
@@ -263,7 +253,7 @@ class _Runner:
                 _PERCENT[step.status],
                 step=step.name,
                 retrying=error.reason[:300],
-                inSeconds=delay,
+                retryInMs=int(delay * 1000),  # the table stores no floats
             )
             await asyncio.sleep(delay)
 
