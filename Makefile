@@ -37,5 +37,6 @@ bench: install
 	$(PY) tests/bench/run.py
 	$(PY) tests/bench/location.py
 	$(PY) tests/bench/capture_chain.py
+	$(PY) tests/bench/audit_latency.py
 	$(PY) tests/bench/edge.py
 	$(PY) -m pytest services/payments/tests/integration/test_figures.py -q -s -p no:cacheprovider
