@@ -62,14 +62,9 @@ def gw(platform) -> Iterator[httpx.Client]:
 @dataclass(frozen=True)
 class LiveStore:
     store_id: str
-    url: str  # where the customer opens it (ends with "/")
-    live: bool  # True: the published site on its host; False: the draft preview (publish not available)
+    url: str  # the live store, e.g. http://curam.localhost:<gateway port>/
+    host: str
     merchant: Person
-
-
-def _publish_route_exists(gw: httpx.Client) -> bool:
-    doc = gw.get("/api/sitegen/schema/openapi.json").json()
-    return any(path.endswith("/publish") for path in doc.get("paths", {}))
 
 
 def _pay_platform_payment(platform, payment: dict) -> dict:
@@ -105,11 +100,7 @@ def store(gw, platform) -> LiveStore:
     # The catalog takes the generated products over (the storefront's checkout reserves against it).
     wait_for(lambda: gw.get(f"/api/catalog/public/stores/{store_id}/products").json().get("items"))
 
-    if not _publish_route_exists(gw):
-        # Until publishing lands: the draft preview, served by the same gateway.
-        preview = raj.get(f"/api/sitegen/stores/{store_id}").json()["previewUrl"]
-        return LiveStore(store_id, preview, False, raj)
-
+    # Live on the free subdomain: publish → pay the publish fee on the emulator → the saga puts it LIVE.
     asked = raj.post(
         f"/api/sitegen/stores/{store_id}/publish", json={"domain": {"type": "subdomain", "name": "curam"}}
     )
@@ -131,9 +122,9 @@ def store(gw, platform) -> LiveStore:
         lambda: (s := raj.get(f"/api/sitegen/stores/{store_id}").json())["status"] == "LIVE" and s,
         timeout=60,
     )
-    url = f"http://curam.localhost:{platform.env['WEBDPRO_GATEWAY_PORT']}/"
-    assert live["liveUrl"] == url, live
-    return LiveStore(store_id, url, True, raj)
+    host = f"curam.localhost:{platform.env['WEBDPRO_GATEWAY_PORT']}"
+    assert live["liveUrl"] == f"http://{host}/", live
+    return LiveStore(store_id, f"http://{host}/", host, raj)
 
 
 @pytest.fixture(scope="module")
@@ -168,8 +159,8 @@ class Shots:
     def __init__(self, page, prefix: str) -> None:
         self.page, self.prefix, self.n = page, prefix, 0
 
-    def __call__(self, name: str) -> Path:
+    def __call__(self, name: str, *, full_page: bool = True) -> Path:
         self.n += 1
         path = ARTIFACTS / f"{self.prefix}-{self.n:02d}-{name}.png"
-        self.page.screenshot(path=str(path), full_page=True)
+        self.page.screenshot(path=str(path), full_page=full_page)
         return path
