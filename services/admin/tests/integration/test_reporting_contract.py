@@ -210,6 +210,8 @@ async def test_overview_and_ai_usage_aggregate_per_day_tenant_and_model(reportin
         "refusals": 0,
     }
     assert ai["safety"]["refusals"] == 1
+    assert await reporting.ai_usage(None, None, "tnt_y") == []
+    assert len(await reporting.ai_usage("2025-03-01", None, "tnt_x")) == 2
     tenants, cursor = await reporting.tenants(1, None)
     assert [t["tenant_id"] for t in tenants] == ["tnt_x"] and tenants[0]["orders"] == 3
     more, last = await reporting.tenants(5, cursor)

@@ -186,7 +186,7 @@ async def tenant(deps: Deps, tenant_id: str) -> dict[str, Any]:
     if row is None:
         raise NotFound("No such tenant", code="TENANT_NOT_FOUND")
     figures = await deps.reporting.tenant_figures(tenant_id)
-    usage = [r for r in await deps.reporting.ai_usage(None, None) if r["tenant_id"] == tenant_id]
+    usage = await deps.reporting.ai_usage(None, None, tenant_id)
     return {
         "tenantId": row["tenant_id"],
         "createdAt": row["created_at"],
