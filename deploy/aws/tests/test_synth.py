@@ -263,12 +263,14 @@ def test_sitegen_may_take_a_custom_domain_live_and_nothing_more(platform, templa
     dists = [
         "cloudfront:CreateDistribution",
         "cloudfront:GetDistribution",
+        "cloudfront:GetDistributionConfig",
         "cloudfront:UpdateDistribution",
         "cloudfront:TagResource",
     ]
     edge_settings = ["ssm:GetParameter", "ssm:GetParametersByPath"]
     assert set(grants) == {
         "route53:CreateHostedZone",
+        "route53:ListHostedZonesByName",
         *zones,
         *certs,
         *dists,
@@ -276,7 +278,8 @@ def test_sitegen_may_take_a_custom_domain_live_and_nothing_more(platform, templa
         "ses:SendRawEmail",
         *edge_settings,
     }
-    assert grants["route53:CreateHostedZone"] == ["*"]  # no resource-level permission exists for it
+    for a in ("route53:CreateHostedZone", "route53:ListHostedZonesByName"):
+        assert grants[a] == ["*"], a  # no resource-level permission exists for them
     for a in zones:
         assert grants[a] == ["arn:${AWS::Partition}:route53:::hostedzone/*"], a
     for a in certs:  # CloudFront takes certificates from us-east-1 only

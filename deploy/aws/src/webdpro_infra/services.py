@@ -383,8 +383,9 @@ class ServicesStack(Stack):
             ),
             iam.PolicyStatement(
                 sid="CustomDomainZoneCreate",
-                # CreateHostedZone has no resource-level permission.
-                actions=["route53:CreateHostedZone"],
+                # CreateHostedZone and ListHostedZonesByName (finding the zone a retried step made) have no
+                # resource-level permission.
+                actions=["route53:CreateHostedZone", "route53:ListHostedZonesByName"],
                 resources=["*"],
             ),
             iam.PolicyStatement(

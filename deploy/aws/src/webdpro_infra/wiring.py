@@ -52,6 +52,7 @@ PUBLISHER_CERTIFICATE_ACTIONS = ("acm:RequestCertificate", "acm:DescribeCertific
 PUBLISHER_DISTRIBUTION_ACTIONS = (
     "cloudfront:CreateDistribution",
     "cloudfront:GetDistribution",
+    "cloudfront:GetDistributionConfig",
     "cloudfront:UpdateDistribution",
     "cloudfront:TagResource",
 )
