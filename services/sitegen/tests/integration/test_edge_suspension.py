@@ -120,6 +120,15 @@ async def test_suspend_then_unsuspend_round_trip(client, deps, deliver, live_sto
     )
     assert edit.status_code == 409 and edit.json()["code"] == "STORE_SUSPENDED"
     assert "prohibited" in edit.json()["detail"]
+    for action, body in (
+        ("publish", {"domain": {"type": "subdomain", "name": "curam-x"}}),
+        ("rollback", {"version": 1}),
+    ):
+        refused = await client.post(f"{url}/{action}", json=body, headers=h)
+        assert refused.status_code == 409 and refused.json()["code"] == "STORE_SUSPENDED", (
+            action,
+            refused.text,
+        )
 
     # The same action again (a replay with a new id) keeps what the store was before the first one.
     await deliver(admin_event("store.suspended", s, reason="Selling prohibited items"))

@@ -55,15 +55,34 @@ class SitegenRepository:
         }
         tx.put(self.name, item, condition="attribute_not_exists(PK)" if new else None)
 
-    def update_store(self, tx: Transaction, store: dict[str, Any], expect_version: int) -> None:
-        """Write the store back only if nobody moved its draft version meanwhile."""
+    def update_store(
+        self,
+        tx: Transaction,
+        store: dict[str, Any],
+        expect_version: int,
+        *,
+        expect: dict[str, Any] | None = None,
+    ) -> None:
+        """Write the store back only if nobody moved its draft version meanwhile — nor, with `expect` (the store
+        as the caller read it), its status or live release: an edit racing the publish saga's LIVE write or a
+        suspension must lose (409) rather than put back what it read."""
         item = {
             **store_key(store["tenant_id"], store["store_id"]),
             "GSI1PK": f"STATUS#{store['status']}",
             "GSI1SK": store["updated_at"],
             **store,
         }
-        tx.put(self.name, item, condition="version = :v", values={":v": expect_version})
+        condition, names, values = "version = :v", {}, {":v": expect_version}
+        if expect is not None:
+            condition += " AND #st = :st"
+            names["#st"] = "status"
+            values[":st"] = expect["status"]
+            if expect.get("live_version") is None:
+                condition += " AND attribute_not_exists(live_version)"  # None is never stored
+            else:
+                condition += " AND live_version = :lv"
+                values[":lv"] = expect["live_version"]
+        tx.put(self.name, item, condition=condition, names=names or None, values=values)
 
     async def stores_with_status(self, status: str) -> list[dict[str, Any]]:
         return await self.table.query_all(f"STATUS#{status}", index="GSI1")

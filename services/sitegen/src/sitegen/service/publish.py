@@ -24,6 +24,7 @@ from sitegen.service import domains, saga
 from sitegen.service import publications as pubs
 from sitegen.service.deps import Deps
 from sitegen.service.stores import get_store
+from sitegen.service.suspension import refuse_if_suspended
 from webdpro_aws.dynamo import ConditionFailed, TransactionCancelled, strip_keys
 from webdpro_core import clock, ids
 from webdpro_core.errors import Conflict, NotFound, Problem, Unavailable
@@ -105,6 +106,7 @@ async def publish(
 ) -> dict[str, Any]:
     tenant_id = caller.tenant_id or ""
     store = await get_store(deps, tenant_id, store_id)
+    refuse_if_suspended(store)
     if store["status"] == "LIVE":
         raise Conflict("The store is live already; republish it instead", code="ALREADY_LIVE")
     if store["status"] != "DRAFT" or int(store.get("version", 0)) < 1:
@@ -169,6 +171,7 @@ async def publish(
 async def republish(deps: Deps, start: Start, caller: Caller, store_id: str) -> dict[str, Any]:
     tenant_id = caller.tenant_id or ""
     store = await get_store(deps, tenant_id, store_id)
+    refuse_if_suspended(store)
     if store.get("live_version") is None:
         raise Conflict("The store was never published; publish it first", code="NOT_LIVE")
     if store["status"] != "LIVE":
@@ -401,6 +404,7 @@ async def record_refund(deps: Deps, data: dict[str, Any]) -> bool:
 async def rollback(deps: Deps, tenant_id: str, store_id: str, version: int) -> dict[str, Any]:
     """Move every host of the store back to an earlier built release (no payment: it was paid for already)."""
     store = await get_store(deps, tenant_id, store_id)
+    refuse_if_suspended(store)
     if await pubs.get_release(deps, tenant_id, store_id, version) is None:
         raise NotFound(f"No built release v{version} of this store", code="RELEASE_NOT_FOUND")
     live = store.get("live_version")

@@ -64,7 +64,7 @@ async def save_version(
     if not updated.get("preview_token") or int(updated.get("preview_expires_at", 0)) <= clock.epoch():
         updated["preview_token"], updated["preview_expires_at"] = new_preview(deps)
     uow = deps.outbox.begin()
-    deps.repo.update_store(uow.tx, updated, expect_version=expected)
+    deps.repo.update_store(uow.tx, updated, expect_version=expected, expect=store)
     deps.repo.put_version(
         uow.tx,
         store["tenant_id"],
