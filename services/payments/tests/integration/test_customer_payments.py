@@ -137,6 +137,7 @@ async def test_verify_captures_once_and_refuses_what_it_must(world, rzp, events)
         "razorpay_order_id": answer["razorpayOrderId"],
         "amount_paise": 11_550,
         "method": "UPI",
+        "platform_cut_paise": 578,  # the standard 5 % of 11,550, rounded
     }
     await events.settle(2)  # the webhooks of the same payment arrive meanwhile
     assert len(events.of("order_id", order_id, "payment.captured")) == 1

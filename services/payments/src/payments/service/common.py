@@ -49,4 +49,6 @@ def captured_data(payment: dict[str, Any]) -> dict[str, Any]:
         "razorpay_order_id": payment.get("razorpay_order_id"),
         "amount_paise": payment["amount_paise"],
         "method": payment.get("method"),
+        # The platform's cut of this online order (the founder's revenue figures read it from here, once).
+        "platform_cut_paise": int((payment.get("money") or {}).get("platform_paise", 0)),
     }

@@ -255,6 +255,7 @@ async def subscription_changed(
             deps.repo.post(
                 uow.tx, tenant, [fee_entry(pid, amount, Purpose.SUBSCRIPTION, payment.get("store_id"))]
             )
+            data["amount_paise"] = amount  # subscription revenue, once per charge
             did = "charged"
     active = event in ("subscription.activated", "subscription.charged")
     halted = event in ("subscription.halted", "subscription.cancelled", "subscription.completed")
