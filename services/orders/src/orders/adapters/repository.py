@@ -78,8 +78,33 @@ class OrdersRepository:
         return strip_keys(await self.table.get({"PK": f"STORE#{store_id}", "SK": "DIRECTORY"}))
 
     def put_store(self, tx: Transaction, store: dict[str, Any]) -> None:
-        tx.put(self.name, {"PK": f"STORE#{store['store_id']}", "SK": "DIRECTORY", **store})
-        tx.put(self.name, {"PK": f"T#{store['tenant_id']}", "SK": f"STORE#{store['store_id']}", **store})
+        """Set the entry's fields (an update, so a regenerated store keeps the status the founder gave it)."""
+        self._set_store(tx, store["tenant_id"], store["store_id"], store)
+
+    def set_store_status(
+        self, tx: Transaction, tenant_id: str, store_id: str, status: str, reason: str | None, at: str
+    ) -> None:
+        """ACTIVE / SUSPENDED / DELETED (the founder's actions), as of the event's time `at`."""
+        self._set_store(
+            tx, tenant_id, store_id, {"status": status, "status_reason": reason or "", "status_at": at}
+        )
+
+    def _set_store(self, tx: Transaction, tenant_id: str, store_id: str, fields: dict[str, Any]) -> None:
+        fields = {k: v for k, v in fields.items() if v is not None and k not in ("store_id", "tenant_id")}
+        names = {f"#f{i}": k for i, k in enumerate(fields)}
+        values = {f":v{i}": v for i, v in enumerate(fields.values())}
+        sets = "".join(f", #f{i} = :v{i}" for i in range(len(fields)))
+        for key in (
+            {"PK": f"STORE#{store_id}", "SK": "DIRECTORY"},
+            {"PK": f"T#{tenant_id}", "SK": f"STORE#{store_id}"},
+        ):
+            tx.update(
+                self.name,
+                key,
+                f"SET store_id = :sid, tenant_id = :tid{sets}",
+                names=names or None,
+                values={**values, ":sid": store_id, ":tid": tenant_id},
+            )
 
     async def tenant_stores(self, tenant_id: str) -> list[dict[str, Any]]:
         items = await self.table.query_all(f"T#{tenant_id}", sk_prefix="STORE#")

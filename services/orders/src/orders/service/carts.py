@@ -21,8 +21,9 @@ async def get(deps: Deps, phone_hash: str, store_id: str) -> dict[str, Any]:
 
 
 async def replace(deps: Deps, phone_hash: str, store_id: str, lines: list[Wanted]) -> dict[str, Any]:
-    """PUT semantics: the cart becomes `lines` (merged); an empty list empties it."""
-    store = await directory.store(deps, store_id)
+    """PUT semantics: the cart becomes `lines` (merged); an empty list empties it. A suspended or deleted store
+    takes no cart changes (409 STORE_UNAVAILABLE); reading the cart still works."""
+    store = await directory.open_store(deps, store_id)
     merged = merge_lines(lines) if lines else []
     cart = {
         "store_id": store_id,

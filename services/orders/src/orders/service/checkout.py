@@ -48,7 +48,9 @@ class _Claim:
 async def place(deps: Deps, caller: Caller, store_id: str, cmd: CheckoutCommand, key: str | None) -> Answer:
     key = idem.check_key(key)
     phone, customer = identify(deps, caller)
-    store = await directory.store(deps, store_id)
+    store = await directory.open_store(
+        deps, store_id
+    )  # before the key is claimed: retried after unsuspension
     wanted = await _lines(deps, customer, store_id, cmd)
     fp = idem.fingerprint(store_id, cmd)
     claim = await _claim(deps, customer, key, fp)

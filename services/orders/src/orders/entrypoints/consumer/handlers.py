@@ -2,6 +2,8 @@
 (its writes, its events and the processed-marker commit together), so a redelivered message changes nothing.
 
 - sitegen `store.generated` → the store directory (which tenant a store belongs to, for checkout).
+- admin `store.suspended` / `store.unsuspended` / `store.deleted` → the directory entry's status: a suspended or
+  deleted store refuses new carts and checkouts (409 STORE_UNAVAILABLE); its existing orders carry on.
 - payments `payment.captured` → CONFIRMED; `payment.failed` → nothing to change (the customer may pay again
   until the payment window ends; the sweeper cancels after it).
 - delivery `delivery.picked_up` → OUT_FOR_DELIVERY, `delivery.delivered` → DELIVERED,
@@ -44,6 +46,18 @@ def handlers(get_deps: Callable[[], Deps]) -> dict[str, Handler]:
             raise PermanentError("store.generated without store_id / tenant_id")
         directory.record(get_deps(), uow, event.data, str(tenant))
 
+    async def on_store_status(event: Envelope, uow: UnitOfWork) -> None:
+        tenant = event.data.get("tenant_id") or event.tenant_id
+        if not tenant or not event.data.get("store_id"):
+            raise PermanentError(f"{event.type} without store_id / tenant_id")
+        try:
+            outcome = await directory.status_changed(
+                get_deps(), uow, event.type, event.data, str(tenant), event.occurred_at
+            )
+        except directory.WrongTenant as exc:
+            raise PermanentError(str(exc)) from exc
+        log.info("store.status_event", store_id=event.data["store_id"], outcome=outcome)
+
     def mover(action: Action, by: str) -> Handler:
         async def handler(event: Envelope, uow: UnitOfWork) -> None:
             deps = get_deps()
@@ -68,6 +82,9 @@ def handlers(get_deps: Callable[[], Deps]) -> dict[str, Handler]:
 
     return {
         "store.generated": on_store_generated,
+        "store.suspended": on_store_status,
+        "store.unsuspended": on_store_status,
+        "store.deleted": on_store_status,
         "payment.captured": mover(Action.CONFIRM, "payments"),
         "payment.failed": on_payment_failed,
         "delivery.picked_up": mover(Action.PICK_UP, "delivery"),
