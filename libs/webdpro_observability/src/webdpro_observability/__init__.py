@@ -3,6 +3,7 @@
 from webdpro_observability.logging import REQUEST_ID, configure_logging, get_logger
 from webdpro_observability.tracing import (
     configure_tracing,
+    continue_trace,
     current_traceparent,
     extract_context,
     inject_context,
@@ -14,6 +15,7 @@ __all__ = [
     "REQUEST_ID",
     "configure_logging",
     "configure_tracing",
+    "continue_trace",
     "current_traceparent",
     "extract_context",
     "get_logger",
