@@ -18,7 +18,7 @@ from typing import Any
 from payments.domain import signatures
 from payments.domain.fees import PAID_EVENT, Purpose, fee_entry
 from payments.domain.money import OrderMoney
-from payments.service.common import captured_data, emit, payment_not_found
+from payments.service.common import captured_data, emit, in_payment_trace, payment_not_found
 from payments.service.deps import Deps
 from webdpro_aws.dynamo import TransactionCancelled
 from webdpro_core import clock
@@ -75,6 +75,7 @@ def _may_verify(deps: Deps, caller: Caller, payment: dict[str, Any]) -> bool:
     return bool(caller.phone_number) and deps.phone_hash(caller.phone_number or "") == wanted
 
 
+@in_payment_trace("payment.capture")
 async def capture(
     deps: Deps,
     payment: dict[str, Any],
@@ -183,6 +184,7 @@ async def _second_payment(
         raise
 
 
+@in_payment_trace("payment.fail")
 async def failed(deps: Deps, payment: dict[str, Any], payment_id: str, reason: str | None) -> None:
     """A failed attempt: the order may still be paid (the customer tries again); `payment.failed` once per
     Razorpay payment id."""

@@ -19,7 +19,7 @@ from payments.service.deps import Deps
 from webdpro_aws.dynamo import Transaction, TransactionCancelled
 from webdpro_core import clock
 from webdpro_core.errors import Conflict
-from webdpro_observability import get_logger
+from webdpro_observability import current_traceparent, get_logger
 
 log = get_logger(__name__)
 
@@ -118,6 +118,8 @@ async def create(
         "money": OrderMoney(own_id).to_dict(),
         "version": 0,
         "created_at": clock.iso(),
+        # The order's trace (orders' checkout request → our /internal/checkouts): later actions continue it.
+        "trace": current_traceparent(),
         **{k: v for k, v in fields.items() if v is not None},
     }
     tx = Transaction()

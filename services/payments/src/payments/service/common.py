@@ -2,14 +2,39 @@
 
 from __future__ import annotations
 
-from typing import Any
+import functools
+from collections.abc import Awaitable, Callable
+from typing import Any, ParamSpec, TypeVar
 
 from payments.adapters.razorpay import RazorpayError, RazorpayRefused
 from payments.service.deps import Deps
 from webdpro_core.errors import NotFound, Problem, Unavailable
 from webdpro_events import UnitOfWork, new_event
+from webdpro_observability import continue_trace
 
 SOURCE = "payments"
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def in_payment_trace(
+    action: str,
+) -> Callable[[Callable[P, Awaitable[R]]], Callable[P, Awaitable[R]]]:
+    """A use case on one payment (`fn(deps, payment, ...)`) runs in the trace stored on the payment at checkout:
+    whichever request or event starts it (the customer's /verify, Razorpay's webhook, a consumer), its events
+    carry the order's trace id."""
+
+    def wrap(fn: Callable[P, Awaitable[R]]) -> Callable[P, Awaitable[R]]:
+        @functools.wraps(fn)
+        async def run(*args: P.args, **kwargs: P.kwargs) -> R:
+            payment = args[1] if len(args) > 1 else kwargs["payment"]
+            with continue_trace(payment.get("trace"), action):  # type: ignore[union-attr]
+                return await fn(*args, **kwargs)
+
+        return run
+
+    return wrap
 
 
 def emit(uow: UnitOfWork, event_type: str, tenant_id: str | None, data: dict[str, Any]) -> None:

@@ -12,7 +12,7 @@ from typing import Any
 
 from payments.adapters.razorpay import RazorpayError, RazorpayRefused
 from payments.domain.money import MoneyError, OrderMoney
-from payments.service.common import emit, payment_not_found, refused, unavailable
+from payments.service.common import emit, in_payment_trace, payment_not_found, refused, unavailable
 from payments.service.deps import Deps
 from webdpro_aws.dynamo import TransactionCancelled
 from webdpro_core import clock
@@ -50,6 +50,7 @@ async def _commit(uow: Any) -> None:
 
 
 # --------------------------------------------------------------------------------------------- transfer
+@in_payment_trace("payment.transfer")
 async def create_transfer(deps: Deps, payment: dict[str, Any]) -> str:
     """After a capture: send the merchant's share to their linked account, on hold until delivery."""
     if payment.get("purpose", "ORDER") != "ORDER" or payment["status"] != "CAPTURED":
@@ -97,6 +98,7 @@ async def create_transfer(deps: Deps, payment: dict[str, Any]) -> str:
 
 
 # --------------------------------------------------------------------------------------------- delivery
+@in_payment_trace("payment.release")
 async def delivered(deps: Deps, payment: dict[str, Any]) -> str:
     if payment.get("order_status") == "DELIVERED":
         return "already"
@@ -123,6 +125,7 @@ async def delivered(deps: Deps, payment: dict[str, Any]) -> str:
 
 
 # --------------------------------------------------------------------------------------------- refunds
+@in_payment_trace("payment.refund")
 async def refund(
     deps: Deps,
     payment: dict[str, Any],
@@ -241,6 +244,7 @@ async def refund_all(deps: Deps, payment: dict[str, Any], *, reason: str) -> dic
     raise Retry("the payment kept changing")
 
 
+@in_payment_trace("payment.cancel")
 async def cancelled(deps: Deps, payment: dict[str, Any], reason: str) -> str:
     """The order was cancelled: refund what was captured (reversing the held transfer); an unpaid order is
     marked so that a payment arriving later is refunded at once."""
