@@ -48,6 +48,7 @@ class CatalogDouble:
         self.fail: int | None = None
         # The payments service's internal checkout, on the same server: what it was asked, and a failure switch.
         self.payments: dict[str, dict[str, Any]] = {}
+        self.payment_traces: dict[str, str | None] = {}  # order id → the traceparent header of the call
         self.payments_fail: int | None = None
         self.delay = 0.0
         self.lock = threading.Lock()
@@ -186,6 +187,7 @@ class CatalogDouble:
                     return
                 double.calls.append((self.path, caller))
                 if self.path == _PAYMENTS:
+                    double.payment_traces[str(body.get("orderId"))] = self.headers.get("traceparent")
                     self._send(*double.open_payment(body))
                     return
                 if double.delay:

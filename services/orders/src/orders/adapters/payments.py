@@ -14,7 +14,7 @@ import httpx
 import msgspec
 
 from webdpro_core.errors import Unavailable
-from webdpro_observability import get_logger
+from webdpro_observability import get_logger, inject_context
 from webdpro_tenancy import ServiceTokens
 
 log = get_logger(__name__)
@@ -66,7 +66,9 @@ class PaymentsClient:
         if customer_phone:
             body["customerPhone"] = customer_phone
         try:
-            resp = await self._http.post(self._url, json=body, headers=self._tokens.header())
+            # The order's trace travels with the call: payments keeps it on the payment (capture → payout).
+            headers = inject_context(dict(self._tokens.header()))
+            resp = await self._http.post(self._url, json=body, headers=headers)
         except httpx.HTTPError as exc:
             log.warning("payments.unreachable", error=repr(exc))
             raise _unavailable("Payments could not be reached; please try again") from exc

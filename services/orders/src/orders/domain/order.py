@@ -78,6 +78,7 @@ def new_order(
     delivery_address: dict[str, Any] | None,
     now: str,
     pay_by: str | None,
+    trace: str | None = None,
 ) -> dict[str, Any]:
     status = initial_status(payment_method)
     note = (
@@ -102,6 +103,8 @@ def new_order(
         "created_at": now,
         "updated_at": now,
         "pay_by": pay_by,
+        # The W3C traceparent of the checkout: every later move of the order continues this trace.
+        "trace": trace,
     }
 
 

@@ -26,7 +26,7 @@ from orders.service.events import commit, stage
 from webdpro_aws.dynamo import TransactionCancelled
 from webdpro_core import clock, ids
 from webdpro_core.errors import Problem, Unavailable
-from webdpro_observability import get_logger
+from webdpro_observability import current_traceparent, get_logger
 from webdpro_tenancy import Caller
 
 log = get_logger(__name__)
@@ -187,6 +187,7 @@ async def _place(
         delivery_address=cmd.delivery_address,
         now=clock.iso(now),
         pay_by=clock.iso(now + timedelta(seconds=s.payment_timeout_seconds)) if online else None,
+        trace=current_traceparent(),
     )
     body = {
         "orderId": order["order_id"],

@@ -17,7 +17,7 @@ from webdpro_aws.dynamo import TransactionCancelled
 from webdpro_core import clock
 from webdpro_core.errors import Conflict, NotFound
 from webdpro_events import UnitOfWork
-from webdpro_observability import get_logger
+from webdpro_observability import continue_trace, get_logger
 
 log = get_logger(__name__)
 
@@ -36,7 +36,23 @@ def stage_move(
     note: str | None = None,
     reason: str | None = None,
 ) -> dict[str, Any]:
-    """Add the move (and its event) to `uow`; returns the order as it will be."""
+    """Add the move (and its event) to `uow`; returns the order as it will be. Whoever moves it (the merchant's
+    request, the sweeper, a payments or delivery event), the event is made in the trace stored on the order at
+    checkout."""
+    with continue_trace(order.get("trace"), f"order.{action.value}"):
+        return _stage_move(deps, uow, order, action, by=by, note=note, reason=reason)
+
+
+def _stage_move(
+    deps: Deps,
+    uow: UnitOfWork,
+    order: dict[str, Any],
+    action: Action,
+    *,
+    by: str,
+    note: str | None,
+    reason: str | None,
+) -> dict[str, Any]:
     target = next_status(order["status"], action)
     entry = timeline_entry(target, clock.iso(), by, note)
     deps.repo.move_order(uow.tx, order, expected=order["status"], status=target, entry=entry)
