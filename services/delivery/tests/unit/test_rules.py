@@ -89,6 +89,19 @@ def test_merged_order_keeps_its_code_and_is_the_same_for_a_repeated_event():
     assert packed["delivery_address"] == {"line1": "1 Road", "lat": "19.1"}
 
 
+def test_merged_order_keeps_the_trace_of_the_event_that_first_had_one():
+    data = {"order_id": "ord_1", "store_id": "sto_1", "status": "CONFIRMED"}
+    placed = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+    first = merged(None, data, "tnt_1", placed)
+    assert first["trace"] == placed
+    later = merged(first, {**data, "status": "PACKED"}, "tnt_1", "00-" + "1" * 32 + "-" + "2" * 16 + "-01")
+    assert later["trace"] == placed and merged(first, data, "tnt_1", None)["trace"] == placed
+    assert "trace" not in merged(None, data, "tnt_1")
+    assert (
+        merged(merged(None, data, "tnt_1"), data, "tnt_1", placed)["trace"] == placed
+    )  # copied before we kept it
+
+
 def test_store_settings_and_the_agents_cut():
     assert StoreSettings.of(None) == StoreSettings()
     assert StoreSettings().agent_cut(10_000) is None

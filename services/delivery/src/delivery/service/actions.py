@@ -23,7 +23,7 @@ from webdpro_aws.dynamo import TransactionCancelled
 from webdpro_core import clock, ids
 from webdpro_core.errors import Conflict, NotFound, ValidationProblem
 from webdpro_events import UnitOfWork
-from webdpro_observability import get_logger
+from webdpro_observability import continue_trace, get_logger
 from webdpro_tenancy import Caller
 
 log = get_logger(__name__)
@@ -77,32 +77,37 @@ def _save(deps: Deps, uow: UnitOfWork, before: dict[str, Any], after: dict[str, 
 
 
 async def picked(deps: Deps, caller: Caller, assignment_id: str) -> dict[str, Any]:
-    for _ in range(ATTEMPTS):
-        a = await mine(deps, caller, assignment_id)
-        next_state(a["status"], Act.PICK_UP)
-        order = await _order(deps, a)
-        if order.get("order_status") not in PICKABLE_ORDER_STATES:
-            raise Conflict(
-                f"The store has not packed this order yet (it is {order.get('order_status')})",
-                code="ORDER_NOT_READY",
+    a = await mine(deps, caller, assignment_id)
+    with continue_trace(a.get("trace"), "delivery.pick_up"):
+        for attempt in range(ATTEMPTS):
+            if attempt:
+                a = await mine(deps, caller, assignment_id)
+            next_state(a["status"], Act.PICK_UP)
+            order = await _order(deps, a)
+            if order.get("order_status") not in PICKABLE_ORDER_STATES:
+                raise Conflict(
+                    f"The store has not packed this order yet (it is {order.get('order_status')})",
+                    code="ORDER_NOT_READY",
+                )
+            if order.get("assignment_id") != a["assignment_id"]:
+                raise Conflict("This order was given to another agent", code="INVALID_TRANSITION")
+            now = clock.iso()
+            after = {**a, "status": str(State.PICKED_UP), "picked_at": now, "updated_at": now}
+            uow = deps.outbox.begin()
+            _save(deps, uow, a, after)
+            deps.repo.put_order(
+                uow.tx,
+                {**order, "order_status": "OUT_FOR_DELIVERY", "updated_at": now},
+                int(order["version"]),
             )
-        if order.get("assignment_id") != a["assignment_id"]:
-            raise Conflict("This order was given to another agent", code="INVALID_TRANSITION")
-        now = clock.iso()
-        after = {**a, "status": str(State.PICKED_UP), "picked_at": now, "updated_at": now}
-        uow = deps.outbox.begin()
-        _save(deps, uow, a, after)
-        deps.repo.put_order(
-            uow.tx, {**order, "order_status": "OUT_FOR_DELIVERY", "updated_at": now}, int(order["version"])
-        )
-        emit(uow, "delivery.picked_up", a["tenant_id"], assignment_data(a, picked_at=now))
-        try:
-            await _commit(deps, uow, a, Act.PICK_UP)
-        except _Again:
-            continue
-        log.info("delivery.picked_up", assignment_id=assignment_id)
-        return {**after, "version": int(a["version"]) + 1}
-    raise _busy()
+            emit(uow, "delivery.picked_up", a["tenant_id"], assignment_data(a, picked_at=now))
+            try:
+                await _commit(deps, uow, a, Act.PICK_UP)
+            except _Again:
+                continue
+            log.info("delivery.picked_up", assignment_id=assignment_id)
+            return {**after, "version": int(a["version"]) + 1}
+        raise _busy()
 
 
 async def proof_upload(deps: Deps, caller: Caller, assignment_id: str, content_type: str) -> dict[str, Any]:
@@ -171,54 +176,55 @@ async def delivered(
             field="code",
         )
     a = await mine(deps, caller, assignment_id)
-    next_state(a["status"], Act.DELIVER)
-    if code is not None:
-        await _check_code(deps, a, code)
-    else:
-        await _check_photo(deps, a, photo_key or "")
-    proof = "code" if code is not None else "photo"
-    for attempt in range(ATTEMPTS):
-        if attempt:
-            a = await mine(deps, caller, assignment_id)
-            next_state(a["status"], Act.DELIVER)
-        order = await _order(deps, a)  # read after the code try was counted: its version moved
-        store = await deps.repo.get_store(a["tenant_id"], a["store_id"])
-        cut = StoreSettings.of(store).agent_cut(int(a.get("amount_paise") or 0))
-        now = clock.iso()
-        after = {
-            **a,
-            "status": str(State.DELIVERED),
-            "delivered_at": now,
-            "ended_at": now,
-            "updated_at": now,
-            "proof": proof,
-            "proof_key": photo_key,
-            "agent_cut_paise": cut,
-        }
-        uow = deps.outbox.begin()
-        if a.get("payment_method") == "COD" and a.get("cash_collected_at") is None:
-            after["cod_day"] = day_of(clock.now())
-            deps.repo.put_cod_line(uow.tx, _cod_line(after, collected=None), None)
-        _save(deps, uow, a, after)
-        deps.repo.put_order(
-            uow.tx,
-            {**order, "order_status": "DELIVERED", "delivered_at": now, "updated_at": now},
-            int(order["version"]),
-        )
-        deps.repo.count_active(uow.tx, a["tenant_id"], a["agent_id"], -1)
-        emit(
-            uow,
-            "delivery.delivered",
-            a["tenant_id"],
-            assignment_data(a, proof=proof, delivered_at=now, agent_cut_paise=cut),
-        )
-        try:
-            await _commit(deps, uow, a, Act.DELIVER)
-        except _Again:
-            continue
-        log.info("delivery.delivered", assignment_id=assignment_id, proof=proof)
-        return {**after, "version": int(a["version"]) + 1}
-    raise _busy()
+    with continue_trace(a.get("trace"), "delivery.deliver"):
+        next_state(a["status"], Act.DELIVER)
+        if code is not None:
+            await _check_code(deps, a, code)
+        else:
+            await _check_photo(deps, a, photo_key or "")
+        proof = "code" if code is not None else "photo"
+        for attempt in range(ATTEMPTS):
+            if attempt:
+                a = await mine(deps, caller, assignment_id)
+                next_state(a["status"], Act.DELIVER)
+            order = await _order(deps, a)  # read after the code try was counted: its version moved
+            store = await deps.repo.get_store(a["tenant_id"], a["store_id"])
+            cut = StoreSettings.of(store).agent_cut(int(a.get("amount_paise") or 0))
+            now = clock.iso()
+            after = {
+                **a,
+                "status": str(State.DELIVERED),
+                "delivered_at": now,
+                "ended_at": now,
+                "updated_at": now,
+                "proof": proof,
+                "proof_key": photo_key,
+                "agent_cut_paise": cut,
+            }
+            uow = deps.outbox.begin()
+            if a.get("payment_method") == "COD" and a.get("cash_collected_at") is None:
+                after["cod_day"] = day_of(clock.now())
+                deps.repo.put_cod_line(uow.tx, _cod_line(after, collected=None), None)
+            _save(deps, uow, a, after)
+            deps.repo.put_order(
+                uow.tx,
+                {**order, "order_status": "DELIVERED", "delivered_at": now, "updated_at": now},
+                int(order["version"]),
+            )
+            deps.repo.count_active(uow.tx, a["tenant_id"], a["agent_id"], -1)
+            emit(
+                uow,
+                "delivery.delivered",
+                a["tenant_id"],
+                assignment_data(a, proof=proof, delivered_at=now, agent_cut_paise=cut),
+            )
+            try:
+                await _commit(deps, uow, a, Act.DELIVER)
+            except _Again:
+                continue
+            log.info("delivery.delivered", assignment_id=assignment_id, proof=proof)
+            return {**after, "version": int(a["version"]) + 1}
+        raise _busy()
 
 
 def _cod_line(a: dict[str, Any], collected: int | None) -> dict[str, Any]:
@@ -239,58 +245,63 @@ def _cod_line(a: dict[str, Any], collected: int | None) -> dict[str, Any]:
 
 
 async def cash_collected(deps: Deps, caller: Caller, assignment_id: str, amount_paise: int) -> dict[str, Any]:
-    for _ in range(ATTEMPTS):
-        a = await mine(deps, caller, assignment_id)
-        if a.get("payment_method") != "COD":
-            raise Conflict("This order is not cash on delivery", code="NOT_CASH_ON_DELIVERY")
-        next_state(a["status"], Act.COLLECT_CASH)
-        if a.get("cash_collected_at") is not None:
-            raise Conflict("The cash for this order was already recorded", code="CASH_ALREADY_RECORDED")
-        due = int(a.get("due_paise") or 0)
-        now = clock.iso()
-        after = {
-            **a,
-            "cash_collected_paise": amount_paise,
-            "cash_collected_at": now,
-            "discrepancy_paise": amount_paise - due,
-            "updated_at": now,
-        }
-        uow = deps.outbox.begin()
-        if a.get("cod_day"):  # delivered first: the line exists, under the day of the delivery
-            line = await deps.repo.get_cod_line(a["tenant_id"], a["cod_day"], a["agent_id"], a["order_id"])
-            expected = int(line["version"]) if line else None
-            deps.repo.put_cod_line(uow.tx, _cod_line(after, amount_paise), expected)
-        else:
-            after["cod_day"] = day_of(clock.now())
-            deps.repo.put_cod_line(uow.tx, _cod_line(after, amount_paise), None)
-        _save(deps, uow, a, after)
-        deps.repo.add_cash(uow.tx, a["tenant_id"], a["agent_id"], amount_paise)
-        store = await deps.repo.get_store(a["tenant_id"], a["store_id"])
-        emit(
-            uow,
-            "cod.collected",
-            a["tenant_id"],
-            {
-                "order_id": a["order_id"],
-                "store_id": a["store_id"],
-                "tenant_id": a["tenant_id"],
-                "agent_id": a["agent_id"],
-                "assignment_id": a["assignment_id"],
-                "amount_paise": amount_paise,
-                "due_paise": due,
+    a = await mine(deps, caller, assignment_id)
+    with continue_trace(a.get("trace"), "delivery.collect_cash"):
+        for attempt in range(ATTEMPTS):
+            if attempt:
+                a = await mine(deps, caller, assignment_id)
+            if a.get("payment_method") != "COD":
+                raise Conflict("This order is not cash on delivery", code="NOT_CASH_ON_DELIVERY")
+            next_state(a["status"], Act.COLLECT_CASH)
+            if a.get("cash_collected_at") is not None:
+                raise Conflict("The cash for this order was already recorded", code="CASH_ALREADY_RECORDED")
+            due = int(a.get("due_paise") or 0)
+            now = clock.iso()
+            after = {
+                **a,
+                "cash_collected_paise": amount_paise,
+                "cash_collected_at": now,
                 "discrepancy_paise": amount_paise - due,
-                "collected_at": now,
-                **_cut(StoreSettings.of(store), due),
-            },
-        )
-        try:
-            await _commit(deps, uow, a, Act.COLLECT_CASH)
-        except _Again:
-            continue
-        if amount_paise != due:
-            log.warning("cod.discrepancy", assignment_id=assignment_id, due=due, collected=amount_paise)
-        return {**after, "version": int(a["version"]) + 1}
-    raise _busy()
+                "updated_at": now,
+            }
+            uow = deps.outbox.begin()
+            if a.get("cod_day"):  # delivered first: the line exists, under the day of the delivery
+                line = await deps.repo.get_cod_line(
+                    a["tenant_id"], a["cod_day"], a["agent_id"], a["order_id"]
+                )
+                expected = int(line["version"]) if line else None
+                deps.repo.put_cod_line(uow.tx, _cod_line(after, amount_paise), expected)
+            else:
+                after["cod_day"] = day_of(clock.now())
+                deps.repo.put_cod_line(uow.tx, _cod_line(after, amount_paise), None)
+            _save(deps, uow, a, after)
+            deps.repo.add_cash(uow.tx, a["tenant_id"], a["agent_id"], amount_paise)
+            store = await deps.repo.get_store(a["tenant_id"], a["store_id"])
+            emit(
+                uow,
+                "cod.collected",
+                a["tenant_id"],
+                {
+                    "order_id": a["order_id"],
+                    "store_id": a["store_id"],
+                    "tenant_id": a["tenant_id"],
+                    "agent_id": a["agent_id"],
+                    "assignment_id": a["assignment_id"],
+                    "amount_paise": amount_paise,
+                    "due_paise": due,
+                    "discrepancy_paise": amount_paise - due,
+                    "collected_at": now,
+                    **_cut(StoreSettings.of(store), due),
+                },
+            )
+            try:
+                await _commit(deps, uow, a, Act.COLLECT_CASH)
+            except _Again:
+                continue
+            if amount_paise != due:
+                log.warning("cod.discrepancy", assignment_id=assignment_id, due=due, collected=amount_paise)
+            return {**after, "version": int(a["version"]) + 1}
+        raise _busy()
 
 
 def _cut(settings: StoreSettings, due: int) -> dict[str, int]:
@@ -299,34 +310,37 @@ def _cut(settings: StoreSettings, due: int) -> dict[str, int]:
 
 
 async def failed(deps: Deps, caller: Caller, assignment_id: str, reason: str) -> dict[str, Any]:
-    for _ in range(ATTEMPTS):
-        a = await mine(deps, caller, assignment_id)
-        next_state(a["status"], Act.FAIL)
-        if a.get("cash_collected_at") is not None:
-            raise Conflict(
-                "Cash was collected for this order; it cannot fail now", code="CASH_ALREADY_RECORDED"
+    a = await mine(deps, caller, assignment_id)
+    with continue_trace(a.get("trace"), "delivery.fail"):
+        for attempt in range(ATTEMPTS):
+            if attempt:
+                a = await mine(deps, caller, assignment_id)
+            next_state(a["status"], Act.FAIL)
+            if a.get("cash_collected_at") is not None:
+                raise Conflict(
+                    "Cash was collected for this order; it cannot fail now", code="CASH_ALREADY_RECORDED"
+                )
+            order = await _order(deps, a)
+            now = clock.iso()
+            after = {
+                **a,
+                "status": str(State.FAILED),
+                "failed_at": now,
+                "ended_at": now,
+                "reason": reason,
+                "updated_at": now,
+            }
+            uow = deps.outbox.begin()
+            _save(deps, uow, a, after)
+            deps.repo.put_order(
+                uow.tx, {**order, "order_status": "DELIVERY_FAILED", "updated_at": now}, int(order["version"])
             )
-        order = await _order(deps, a)
-        now = clock.iso()
-        after = {
-            **a,
-            "status": str(State.FAILED),
-            "failed_at": now,
-            "ended_at": now,
-            "reason": reason,
-            "updated_at": now,
-        }
-        uow = deps.outbox.begin()
-        _save(deps, uow, a, after)
-        deps.repo.put_order(
-            uow.tx, {**order, "order_status": "DELIVERY_FAILED", "updated_at": now}, int(order["version"])
-        )
-        deps.repo.count_active(uow.tx, a["tenant_id"], a["agent_id"], -1)
-        emit(uow, "delivery.failed", a["tenant_id"], assignment_data(a, reason=reason, failed_at=now))
-        try:
-            await _commit(deps, uow, a, Act.FAIL)
-        except _Again:
-            continue
-        log.info("delivery.failed", assignment_id=assignment_id)
-        return {**after, "version": int(a["version"]) + 1}
-    raise _busy()
+            deps.repo.count_active(uow.tx, a["tenant_id"], a["agent_id"], -1)
+            emit(uow, "delivery.failed", a["tenant_id"], assignment_data(a, reason=reason, failed_at=now))
+            try:
+                await _commit(deps, uow, a, Act.FAIL)
+            except _Again:
+                continue
+            log.info("delivery.failed", assignment_id=assignment_id)
+            return {**after, "version": int(a["version"]) + 1}
+        raise _busy()

@@ -22,7 +22,7 @@ from delivery.service.orders import order_not_found
 from webdpro_aws.dynamo import TransactionCancelled
 from webdpro_core import clock, ids
 from webdpro_core.errors import Conflict, ValidationProblem
-from webdpro_observability import get_logger
+from webdpro_observability import continue_trace, get_logger
 
 log = get_logger(__name__)
 
@@ -42,88 +42,90 @@ async def assign(
     order = await deps.repo.get_order(tenant_id, order_id)
     if order is None or order.get("store_id") != store_id:
         raise order_not_found()
-    status = order.get("order_status")
-    if status not in ASSIGNABLE_ORDER_STATES:
-        raise Conflict(
-            f"An order that is {status or 'not confirmed'} cannot be given to an agent",
-            code="ORDER_NOT_ASSIGNABLE",
-        )
-    agent = await deps.repo.get_agent(tenant_id, agent_id)
-    if agent is None:
-        raise agent_not_found()
-    if agent.get("status") != agent_rules.ACTIVE:
-        raise ValidationProblem(
-            "This agent has not joined yet or was removed", code="AGENT_NOT_ACTIVE", field="agentId"
-        )
-    current = None
-    if order.get("assignment_id"):
-        current = await deps.repo.get_assignment(tenant_id, order["assignment_id"])
-    if current is not None and current["status"] in ACTIVE and current["agent_id"] == agent_id:
-        return current, False
-    if current is not None and current["status"] == State.DELIVERED:
-        raise Conflict("This order was already delivered", code="ORDER_NOT_ASSIGNABLE")
+    with continue_trace(order.get("trace"), "delivery.assign"):  # the order's trace, whoever assigns
+        status = order.get("order_status")
+        if status not in ASSIGNABLE_ORDER_STATES:
+            raise Conflict(
+                f"An order that is {status or 'not confirmed'} cannot be given to an agent",
+                code="ORDER_NOT_ASSIGNABLE",
+            )
+        agent = await deps.repo.get_agent(tenant_id, agent_id)
+        if agent is None:
+            raise agent_not_found()
+        if agent.get("status") != agent_rules.ACTIVE:
+            raise ValidationProblem(
+                "This agent has not joined yet or was removed", code="AGENT_NOT_ACTIVE", field="agentId"
+            )
+        current = None
+        if order.get("assignment_id"):
+            current = await deps.repo.get_assignment(tenant_id, order["assignment_id"])
+        if current is not None and current["status"] in ACTIVE and current["agent_id"] == agent_id:
+            return current, False
+        if current is not None and current["status"] == State.DELIVERED:
+            raise Conflict("This order was already delivered", code="ORDER_NOT_ASSIGNABLE")
 
-    now = clock.iso()
-    cod = order.get("payment_method") == "COD"
-    new = {
-        "assignment_id": ids.new_id("asg"),
-        "tenant_id": tenant_id,
-        "store_id": store_id,
-        "order_id": order_id,
-        "agent_id": agent_id,
-        "agent_name": agent.get("name"),
-        "status": str(State.ASSIGNED),
-        "auto": auto,
-        "payment_method": order.get("payment_method"),
-        "amount_paise": int(order.get("amount_paise") or 0),
-        "due_paise": int(order.get("amount_paise") or 0) if cod else 0,
-        "assigned_at": now,
-        "updated_at": now,
-        "previous_assignment_id": current["assignment_id"] if current else None,
-    }
-    uow = deps.outbox.begin()
-    deps.repo.put_assignment(uow.tx, new, None, open_=True)
-    deps.repo.put_order(
-        uow.tx,
-        {
-            **order,
-            "assignment_id": new["assignment_id"],
+        now = clock.iso()
+        cod = order.get("payment_method") == "COD"
+        new = {
+            "assignment_id": ids.new_id("asg"),
+            "tenant_id": tenant_id,
+            "store_id": store_id,
+            "order_id": order_id,
             "agent_id": agent_id,
-            "waiting_since": None,  # off the waiting list
+            "agent_name": agent.get("name"),
+            "status": str(State.ASSIGNED),
+            "auto": auto,
+            "payment_method": order.get("payment_method"),
+            "amount_paise": int(order.get("amount_paise") or 0),
+            "due_paise": int(order.get("amount_paise") or 0) if cod else 0,
+            "assigned_at": now,
             "updated_at": now,
-        },
-        int(order["version"]),
-    )
-    deps.repo.agent_takes(uow.tx, tenant_id, agent_id)
-    previous_agent = None
-    if current is not None and current["status"] in ACTIVE:
-        previous_agent = current["agent_id"]
-        closed = {**current, "status": str(State.REASSIGNED), "ended_at": now, "updated_at": now}
-        deps.repo.put_assignment(uow.tx, closed, int(current["version"]), open_=False)
-        deps.repo.count_active(uow.tx, tenant_id, previous_agent, -1)
-    emit(
-        uow,
-        "delivery.assigned",
-        tenant_id,
-        assignment_data(new, auto=auto, previous_agent_id=previous_agent),
-    )
-    try:
-        await uow.commit()
-    except TransactionCancelled as exc:
-        fresh = await deps.repo.get_agent(tenant_id, agent_id)
-        if fresh is None or fresh.get("status") != agent_rules.ACTIVE:
-            raise AgentUnavailable(agent_id) from exc
-        raise Conflict(
-            "The order's assignment changed meanwhile; look again", code="ASSIGNMENT_CHANGED"
-        ) from exc
-    log.info(
-        "delivery.assigned",
-        order_id=order_id,
-        agent_id=agent_id,
-        auto=auto,
-        reassigned_from=previous_agent,
-    )
-    return {**new, "version": 1}, True
+            "previous_assignment_id": current["assignment_id"] if current else None,
+            "trace": order.get("trace"),  # the agent's later actions continue the order's trace
+        }
+        uow = deps.outbox.begin()
+        deps.repo.put_assignment(uow.tx, new, None, open_=True)
+        deps.repo.put_order(
+            uow.tx,
+            {
+                **order,
+                "assignment_id": new["assignment_id"],
+                "agent_id": agent_id,
+                "waiting_since": None,  # off the waiting list
+                "updated_at": now,
+            },
+            int(order["version"]),
+        )
+        deps.repo.agent_takes(uow.tx, tenant_id, agent_id)
+        previous_agent = None
+        if current is not None and current["status"] in ACTIVE:
+            previous_agent = current["agent_id"]
+            closed = {**current, "status": str(State.REASSIGNED), "ended_at": now, "updated_at": now}
+            deps.repo.put_assignment(uow.tx, closed, int(current["version"]), open_=False)
+            deps.repo.count_active(uow.tx, tenant_id, previous_agent, -1)
+        emit(
+            uow,
+            "delivery.assigned",
+            tenant_id,
+            assignment_data(new, auto=auto, previous_agent_id=previous_agent),
+        )
+        try:
+            await uow.commit()
+        except TransactionCancelled as exc:
+            fresh = await deps.repo.get_agent(tenant_id, agent_id)
+            if fresh is None or fresh.get("status") != agent_rules.ACTIVE:
+                raise AgentUnavailable(agent_id) from exc
+            raise Conflict(
+                "The order's assignment changed meanwhile; look again", code="ASSIGNMENT_CHANGED"
+            ) from exc
+        log.info(
+            "delivery.assigned",
+            order_id=order_id,
+            agent_id=agent_id,
+            auto=auto,
+            reassigned_from=previous_agent,
+        )
+        return {**new, "version": 1}, True
 
 
 async def assign_by_merchant(
@@ -219,26 +221,27 @@ async def cancel(deps: Deps, tenant_id: str, assignment_id: str, reason: str) ->
         assignment = await deps.repo.get_assignment(tenant_id, assignment_id)
         if assignment is None or assignment["status"] != State.ASSIGNED:
             return False
-        order = await deps.repo.get_order(tenant_id, assignment["order_id"])
-        now = clock.iso()
-        uow = deps.outbox.begin()
-        closed = {
-            **assignment,
-            "status": str(State.CANCELLED),
-            "reason": reason,
-            "ended_at": now,
-            "updated_at": now,
-        }
-        deps.repo.put_assignment(uow.tx, closed, int(assignment["version"]), open_=False)
-        deps.repo.count_active(uow.tx, tenant_id, assignment["agent_id"], -1)
-        if order is not None and order.get("assignment_id") == assignment_id:
-            cleared = {k: v for k, v in order.items() if k not in ("assignment_id", "agent_id")}
-            deps.repo.put_order(uow.tx, {**cleared, "updated_at": now}, int(order["version"]))
-        emit(uow, "delivery.cancelled", tenant_id, assignment_data(assignment, reason=reason))
-        try:
-            await uow.commit()
-        except TransactionCancelled:
-            continue  # the order or the assignment moved: look again
-        log.info("delivery.cancelled", assignment_id=assignment_id, reason=reason)
-        return True
+        with continue_trace(assignment.get("trace"), "delivery.cancel"):
+            order = await deps.repo.get_order(tenant_id, assignment["order_id"])
+            now = clock.iso()
+            uow = deps.outbox.begin()
+            closed = {
+                **assignment,
+                "status": str(State.CANCELLED),
+                "reason": reason,
+                "ended_at": now,
+                "updated_at": now,
+            }
+            deps.repo.put_assignment(uow.tx, closed, int(assignment["version"]), open_=False)
+            deps.repo.count_active(uow.tx, tenant_id, assignment["agent_id"], -1)
+            if order is not None and order.get("assignment_id") == assignment_id:
+                cleared = {k: v for k, v in order.items() if k not in ("assignment_id", "agent_id")}
+                deps.repo.put_order(uow.tx, {**cleared, "updated_at": now}, int(order["version"]))
+            emit(uow, "delivery.cancelled", tenant_id, assignment_data(assignment, reason=reason))
+            try:
+                await uow.commit()
+            except TransactionCancelled:
+                continue  # the order or the assignment moved: look again
+            log.info("delivery.cancelled", assignment_id=assignment_id, reason=reason)
+            return True
     raise Conflict("The assignment kept changing", code="ASSIGNMENT_CHANGED")

@@ -37,8 +37,11 @@ def _items(items: Any) -> list[dict[str, Any]] | None:
     return out
 
 
-def merged(existing: dict[str, Any] | None, data: dict[str, Any], tenant_id: str) -> dict[str, Any]:
-    """Our copy of the order after an order event (pure; the same event twice gives the same copy)."""
+def merged(
+    existing: dict[str, Any] | None, data: dict[str, Any], tenant_id: str, trace: str | None = None
+) -> dict[str, Any]:
+    """Our copy of the order after an order event (pure; the same event twice gives the same copy). `trace` is
+    the event's traceparent: the first one kept is the order's trace, which its delivery continues."""
     order = (
         dict(existing)
         if existing
@@ -52,6 +55,8 @@ def merged(existing: dict[str, Any] | None, data: dict[str, Any], tenant_id: str
     for field in _FROM_EVENT:
         if data.get(field) is not None:
             order[field] = data[field]
+    if trace and not order.get("trace"):
+        order["trace"] = trace
     items = _items(data.get("items"))
     if items is not None:
         order["items"] = items
@@ -66,12 +71,14 @@ def merged(existing: dict[str, Any] | None, data: dict[str, Any], tenant_id: str
     return order
 
 
-async def record(deps: Deps, data: dict[str, Any], tenant_id: str) -> dict[str, Any]:
-    """Apply an order event to our copy; returns the copy as stored."""
+async def record(
+    deps: Deps, data: dict[str, Any], tenant_id: str, trace: str | None = None
+) -> dict[str, Any]:
+    """Apply an order event (its data and traceparent) to our copy; returns the copy as stored."""
     order_id = str(data["order_id"])
     for _ in range(8):
         existing = await deps.repo.get_order(tenant_id, order_id)
-        order = merged(existing, data, tenant_id)
+        order = merged(existing, data, tenant_id, trace)
         if existing is not None and _same(existing, order):
             return existing
         order["updated_at"] = clock.iso()

@@ -72,7 +72,8 @@ def handlers(get_deps: Callable[[], Deps]) -> dict[str, Handler]:
             _need(event, "order_id", "store_id")
             deps, tenant = get_deps(), _tenant(event)
             await deps.repo.ensure_store(tenant, str(event.data["store_id"]))
-            order = await orders.record(deps, event.data, tenant)  # OrderChanging: retried with back-off
+            # OrderChanging: retried with back-off. The event's trace is the order's (kept for its delivery).
+            order = await orders.record(deps, event.data, tenant, event.trace)
             if auto and order.get("order_status") == "PACKED":
                 await assign.auto_assign(deps, order)
 
