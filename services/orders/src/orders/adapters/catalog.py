@@ -13,7 +13,7 @@ import httpx
 import msgspec
 
 from webdpro_core.errors import FieldError, Problem, Unavailable
-from webdpro_observability import get_logger
+from webdpro_observability import get_logger, inject_context
 from webdpro_tenancy import ServiceTokens
 
 log = get_logger(__name__)
@@ -59,7 +59,9 @@ class CatalogClient:
 
     async def _post(self, url: str, body: dict[str, Any] | None = None) -> httpx.Response:
         try:
-            return await self._http.post(url, json=body or {}, headers=self._tokens.header())
+            # In the order's trace: catalog's reservation events join the order's chain.
+            headers = inject_context(dict(self._tokens.header()))
+            return await self._http.post(url, json=body or {}, headers=headers)
         except httpx.HTTPError as exc:
             log.warning("catalog.unreachable", url=url, error=repr(exc))
             raise _unavailable("The catalog could not be reached; please try again") from exc
