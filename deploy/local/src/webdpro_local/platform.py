@@ -20,9 +20,11 @@ import concurrent.futures
 import contextlib
 import os
 import random
+import shutil
 import signal
 import socket
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -173,6 +175,9 @@ class Platform:
         self.grace = grace
         self.stages: list[list[Child]] = []  # start order; stopped in reverse
         self.running: RunningPlatform | None = None
+        # The emulator keeps its state in memory, so the founder console's embedded reporting database lives
+        # and dies with this platform too (a file left by an earlier run would hold another world's rows).
+        self.scratch = tempfile.mkdtemp(prefix="webdpro-platform-")
 
     # Start -----------------------------------------------------------------------------------------------
 
@@ -185,6 +190,8 @@ class Platform:
     def service_env(self, spec: ServiceSpec) -> dict[str, str]:
         """What one service process gets on top of the shared environment."""
         env = {"WEBDPRO_SERVICE": spec.name, "WEBDPRO_PORT": str(spec.port), "WEBDPRO_HOST": "127.0.0.1"}
+        if spec.name == "admin" and not self.base_env.get("WEBDPRO_REPORTING_PATH"):
+            env["WEBDPRO_REPORTING_PATH"] = str(Path(self.scratch) / "admin.sqlite3")
         if spec.name == "sitegen":
             # Live stores by host through the gateway: http://curam.localhost:<gateway port>/ (values set in the
             # platform's environment win).
@@ -299,6 +306,7 @@ class Platform:
     def stop(self) -> None:
         while self.stages:
             stop_all(self.stages.pop(), grace=self.grace)
+        shutil.rmtree(self.scratch, ignore_errors=True)
 
     def dead_children(self) -> list[Child]:
         return [c for stage in self.stages for c in stage if not c.alive()]
