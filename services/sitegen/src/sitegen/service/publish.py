@@ -14,6 +14,7 @@ republish while a saga runs is 409 PUBLISH_IN_PROGRESS.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from typing import Any
 
@@ -66,9 +67,17 @@ async def search(deps: Deps, tenant_id: str, q: str) -> dict[str, Any]:
         "domains": [],
     }
     try:
-        answer["domains"] = await domains.search(deps, q)
+        found = await domains.search(deps, q)
     except Unavailable as exc:  # the registrar is down: the free subdomain is still an answer (429 is not)
         answer["domainsUnavailable"] = {"code": exc.code, "detail": exc.detail}
+        return answer
+    # The registrar's answer is cached for a minute; a domain another store on the platform holds (bought or
+    # being bought) is not on offer whatever that cache still says.
+    entries = await asyncio.gather(*(deps.hosts.get(d["name"]) for d in found))
+    answer["domains"] = [
+        {**d, "available": False} if d.get("available") and not _host_free(e, tenant_id) else d
+        for d, e in zip(found, entries, strict=True)
+    ]
     return answer
 
 
