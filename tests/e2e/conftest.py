@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 import time
 
@@ -9,6 +10,8 @@ import httpx
 import pytest
 
 from webdpro_local.platform import free_ports_env, start_platform
+from webdpro_local.scheduler import fire_once
+from webdpro_local.settings import load_local
 
 
 @pytest.fixture(scope="session")
@@ -68,8 +71,45 @@ class Person:
     def patch(self, path: str, **kw) -> httpx.Response:
         return self.gw.patch(path, headers={**self.headers, **kw.pop("headers", {})}, **kw)
 
+    def put(self, path: str, **kw) -> httpx.Response:
+        return self.gw.put(path, headers={**self.headers, **kw.pop("headers", {})}, **kw)
+
     def delete(self, path: str, **kw) -> httpx.Response:
         return self.gw.delete(path, headers={**self.headers, **kw.pop("headers", {})}, **kw)
+
+
+def inbox(gw: httpx.Client, to: str) -> list[dict]:
+    """What the platform sent to a phone or an email address (the gateway's dev inbox), newest first."""
+    r = gw.get("/_dev/inbox", params={"to": to})
+    assert r.status_code == 200, r.text
+    return r.json()
+
+
+def pay_on_emulator(platform, payer: Person, order_id: str, razorpay_order_id: str) -> dict:
+    """Pay by UPI on the Razorpay emulator's checkout, then hand the checkout's answer to /verify, as the page's
+    Checkout handler does (an order's payment, or a platform fee the merchant pays)."""
+    paid = httpx.post(
+        f"{platform.env['WEBDPRO_RAZORPAY_BASE_URL']}/checkout/{razorpay_order_id}/pay",
+        json={"method": "upi", "outcome": "success"},
+    )
+    assert paid.status_code == 200, paid.text
+    handler = paid.json()
+    verified = payer.post(
+        "/api/payments/verify",
+        json={
+            "orderId": order_id,
+            "razorpayPaymentId": handler["razorpay_payment_id"],
+            "razorpayOrderId": handler["razorpay_order_id"],
+            "razorpaySignature": handler["razorpay_signature"],
+        },
+    )
+    assert verified.status_code == 200, verified.text
+    return verified.json()
+
+
+def scheduler_tick(platform, event_type: str) -> dict:
+    """One tick of the platform's schedule now (EventBridge's "run now"), instead of waiting for it."""
+    return asyncio.run(fire_once(load_local(platform.env), event_type))
 
 
 def read_code(gw: httpx.Client, destination: str, after: float, timeout: float = 10) -> str:
