@@ -6,7 +6,7 @@ PYTHON ?= python3.11
 UV := $(PYTHON) -m uv
 PY := .venv/bin/python
 
-.PHONY: run test bench lint install browser
+.PHONY: run test e2e bench lint install browser
 # The browser test drives Debian's Chromium through Playwright; Playwright never downloads a browser of its own.
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 CHROMIUM := /usr/bin/chromium
@@ -33,10 +33,16 @@ lint: install
 test: lint browser
 	$(PY) -m pytest
 
+# The reference flow of PRODUCT.md §2 alone (all 14 steps, across the service processes); `make test` includes it.
+e2e: install
+	$(PY) -m pytest -q tests/e2e/test_reference_flow.py
+
 bench: install
 	$(PY) tests/bench/run.py
 	$(PY) tests/bench/location.py
 	$(PY) tests/bench/capture_chain.py
 	$(PY) tests/bench/audit_latency.py
 	$(PY) tests/bench/edge.py
+	$(PY) tests/bench/publish_live.py
+	$(PY) tests/bench/reference_flow.py
 	$(PY) -m pytest services/payments/tests/integration/test_figures.py -q -s -p no:cacheprovider

@@ -20,8 +20,14 @@ TRACE_CHAIN = {
     "order.placed",
     "payment.captured",
     "order.confirmed",
-    "order.delivered",
     "transfer.created",
+    "order.accepted",
+    "order.packed",
+    "delivery.assigned",
+    "delivery.picked_up",
+    "order.out_for_delivery",
+    "delivery.delivered",
+    "order.delivered",
     "transfer.released",
 }
 
