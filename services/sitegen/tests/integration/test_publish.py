@@ -495,3 +495,29 @@ async def test_a_domain_never_bought_fails_and_its_refund_is_recorded(
     shown = (await view(client, merchant, sid))["publication"]
     assert shown["status"] == "FAILED" and shown["refund"]["refundId"] == "rfnd_1"
     assert shown["refund"]["amountPaise"] == 178_800
+
+
+async def test_a_store_suspended_while_publishing_never_goes_live(client, merchant, generate, deps, payments):
+    pub = await _paid_publication(client, merchant, generate, deps)
+    key = publications.pub_key(pub["tenant_id"], pub["store_id"], pub["publication_id"])
+    # Hold the lease so only this test's runner drives the publication, then suspend the store meanwhile.
+    await deps.repo.table.update(
+        key, "SET lease_owner = :o, lease_until = :u", values={":o": "held", ":u": clock.epoch() + 300}
+    )
+    from sitegen.service import suspension
+
+    uow = deps.outbox.begin()
+    event = new_event(
+        "store.suspended",
+        {"tenant_id": pub["tenant_id"], "store_id": pub["store_id"], "reason": "fraud reports"},
+        tenant_id=pub["tenant_id"],
+        source="admin",
+    )
+    await suspension.suspend(deps, event, uow)
+    await uow.commit()
+    await deps.repo.table.update(key, "REMOVE lease_owner, lease_until")
+    assert await saga.run(deps, pub["tenant_id"], pub["store_id"], pub["publication_id"]) == "FAILED"
+    current = await view(client, merchant, pub["store_id"])
+    assert current["status"] == "SUSPENDED" and current["liveVersion"] is None
+    entry = await deps.hosts.get(pub["hosts"][0])
+    assert entry is None or entry["status"] != "LIVE"

@@ -78,8 +78,15 @@ class HostMap:
     async def switch(self, host: str, *, store_id: str, from_version: int | None, to_version: int) -> None:
         """Move `host` from release `from_version` (None: not live yet) to `to_version` in one conditional write;
         raises HostMoved when the host is not where the caller thinks it is."""
-        condition = "store_id = :me AND "
-        values: dict[str, Any] = {":me": store_id, ":to": to_version, ":live": "LIVE", ":at": clock.iso()}
+        # A suspended host stays suspended: only the founder's unsuspension brings it back.
+        condition = "store_id = :me AND #st <> :suspended AND "
+        values: dict[str, Any] = {
+            ":me": store_id,
+            ":to": to_version,
+            ":live": "LIVE",
+            ":suspended": "SUSPENDED",
+            ":at": clock.iso(),
+        }
         if from_version is None:
             condition += "attribute_not_exists(version)"
         else:

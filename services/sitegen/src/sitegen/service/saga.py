@@ -44,6 +44,9 @@ from webdpro_core.errors import Problem
 from webdpro_events import new_event
 from webdpro_observability import get_logger
 
+# Stores the founder has taken offline: a saga never puts them live.
+OFF_LIMITS = ("SUSPENDED", "DELETED")
+
 log = get_logger(__name__)
 
 # Content-hashed assets (assets/styles.<hex>.css …): safe to carry into the next release, names never clash.
@@ -297,6 +300,10 @@ class _Runner:
         to = int(pub["version"])
         if await pubs.get_release(deps, tenant_id, store_id, to) is None:
             raise give_up(f"release v{to} was never built")
+        before = await deps.repo.get_store(tenant_id, store_id)
+        if before is None or before["status"] in OFF_LIMITS:
+            # The founder suspended or deleted the store meanwhile: it must not go (back) live by itself.
+            raise give_up(f"the store is {before['status'] if before else 'gone'}; it cannot go live now")
         for host in pub["hosts"]:
             await self._switch_host(pub, host, to)
         store = await deps.repo.get_store(tenant_id, store_id)
@@ -342,9 +349,13 @@ class _Runner:
             deps.repo.name,
             pubs.store_key(tenant_id, store_id),
             "SET " + ", ".join(f"#s{i} = :s{i}" for i in range(len(store_fields))),
-            condition="attribute_exists(PK)",
+            # ...nor in the instant between that read and this write (#s0 is the status).
+            condition="attribute_exists(PK) AND NOT (#s0 IN (:off0, :off1))",
             names={f"#s{i}": k for i, k in enumerate(store_fields)},
-            values={f":s{i}": v for i, v in enumerate(store_fields.values())},
+            values={
+                **{f":s{i}": v for i, v in enumerate(store_fields.values())},
+                **{f":off{i}": v for i, v in enumerate(OFF_LIMITS)},
+            },
         )
         uow.emit(
             new_event(
@@ -366,7 +377,7 @@ class _Runner:
         except TransactionCancelled as exc:
             if exc.failed(0):
                 raise LeaseLost() from None
-            raise give_up("the store no longer exists") from None
+            raise give_up("the store no longer exists, or was suspended meanwhile") from None
         pub.update(live_pub)
         await self.emit("live", 100, liveUrl=live_url, version=to, hosts=hosts)
         log.info("saga.live", publication_id=pub["publication_id"], store_id=store_id, version=to)
