@@ -185,6 +185,28 @@ async def test_a_failed_domain_purchase_refunds_the_payment_once(world, rzp, eve
     )
 
 
+async def test_a_paid_publish_that_never_went_live_is_refunded(world, rzp, events):
+    tenant, merchant = world.merchant()
+    body = _body(tenant)  # the free subdomain: only the publish fee
+    out = await _charge(world, body)
+    ppid = out["platformPayment"]["platformPaymentId"]
+    payment_id = await _paid(world, rzp, merchant, out)
+    await events.wait("publish.paid", "platform_payment_id", ppid)
+    data = {
+        "tenant_id": tenant,
+        "store_id": "sto_curam",
+        "publication_id": body["publication_id"],
+        "platform_payment_id": ppid,
+        "reason": "the release could not be built",
+    }
+    await world.publish("sitegen", "publication.refund_due", data, tenant)
+    e = await events.wait("platform_payment.refunded", "platform_payment_id", ppid, timeout=20)
+    assert e.data["amount_paise"] == FEE and e.data["reason"] == "the release could not be built"
+    await world.publish("sitegen", "publication.refund_due", data, tenant)
+    await events.settle(2.5)
+    assert [r["amount"] for r in _rzp_refunds(rzp, payment_id)] == [FEE]
+
+
 async def _dead_letters(world, ppid: str, timeout: float = 20) -> list:
     sqs = await world.aws.get("sqs")
     url = (await sqs.get_queue_url(QueueName=world.names.dlq("payments")))["QueueUrl"]

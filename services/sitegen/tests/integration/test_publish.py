@@ -497,7 +497,44 @@ async def test_a_domain_never_bought_fails_and_its_refund_is_recorded(
     assert shown["refund"]["amountPaise"] == 178_800
 
 
-async def test_a_store_suspended_while_publishing_never_goes_live(client, merchant, generate, deps, payments):
+async def test_a_paid_publish_that_cannot_be_built_fails_and_asks_for_its_refund(
+    client, merchant, generate, deps, emitted
+):
+    store = await generate(merchant["headers"])
+    tenant, sid = merchant["tenant_id"], store["storeId"]
+    now = clock.iso()
+    pub = {
+        "publication_id": f"pub_{uuid.uuid4().hex[:12]}",
+        "tenant_id": tenant,
+        "store_id": sid,
+        "kind": "PUBLISH",
+        "status": "PAID",
+        "version": 99,  # a draft version that was never saved: nothing to build
+        "domain": {"type": "subdomain", "host": f"{slug()}.localhost", "slug": "x"},
+        "hosts": [],
+        "platform_payment_id": "ppay_fee",
+        "completed": [],
+        "attempts": 0,
+        "created_at": now,
+        "updated_at": now,
+    }
+    pub["hosts"] = [pub["domain"]["host"]]
+    await deps.repo.table.put({**publications.new_item(pub)})
+    key = publications.pub_key(tenant, sid, pub["publication_id"])
+    if await saga.run(deps, tenant, sid, pub["publication_id"]) is None:  # the sweeper took it first
+        for _ in range(400):
+            if (await deps.repo.table.get(key))["status"] == "FAILED":
+                break
+            await asyncio.sleep(0.05)
+    assert (await deps.repo.table.get(key))["status"] == "FAILED"
+    due = [e for e in emitted if e.type == "publication.refund_due"]
+    assert [e.data["platform_payment_id"] for e in due] == ["ppay_fee"]
+    assert not [e for e in emitted if e.type == "domain.purchase_failed"]
+
+
+async def test_a_store_suspended_while_publishing_never_goes_live(
+    client, merchant, generate, deps, payments, emitted
+):
     pub = await _paid_publication(client, merchant, generate, deps)
     key = publications.pub_key(pub["tenant_id"], pub["store_id"], pub["publication_id"])
     # Hold the lease so only this test's runner drives the publication, then suspend the store meanwhile.
@@ -521,3 +558,6 @@ async def test_a_store_suspended_while_publishing_never_goes_live(client, mercha
     assert current["status"] == "SUSPENDED" and current["liveVersion"] is None
     entry = await deps.hosts.get(pub["hosts"][0])
     assert entry is None or entry["status"] != "LIVE"
+    assert not [
+        e for e in emitted if e.type == "publication.refund_due"
+    ]  # taken offline: no automatic refund

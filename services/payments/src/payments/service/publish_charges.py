@@ -146,8 +146,8 @@ class UnknownPayment(Exception):
     """No such platform payment for this tenant (or not one that was captured): nothing can ever be refunded."""
 
 
-async def refund_failed_domain(deps: Deps, tenant_id: str, data: dict[str, Any]) -> str:
-    """`domain.purchase_failed`: the whole platform payment goes back (once per platform payment id), with a
+async def refund_publication(deps: Deps, tenant_id: str, data: dict[str, Any]) -> str:
+    """`domain.purchase_failed` / `publication.refund_due`: the whole platform payment goes back (once per platform payment id), with a
     balanced ledger entry and `platform_payment.refunded`. Raises `UnknownPayment` for another tenant's or an
     unknown id; `RazorpayError` is transient (the event comes back), `RazorpayRefused` is not."""
     ppid = str(data.get("platform_payment_id") or "")

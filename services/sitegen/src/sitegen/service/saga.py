@@ -17,7 +17,8 @@ sweeper does so). Exclusive: a runner first takes the publication's lease with a
 later write is conditional on still holding it, so two runners never drive one publication.
 Retryable step errors back off (base, twice that, … capped) up to `saga_max_attempts`, the status detail reading
 "retrying: <reason>"; a permanent error or exhausted retries end it FAILED (`store.publish_failed`, and
-`domain.purchase_failed` when a paid custom domain was never bought, so payments refunds it).
+`domain.purchase_failed` when a paid custom domain was never bought, `publication.refund_due` when any other paid
+publication could not go live — payments refunds either — unless the founder took the store offline meanwhile).
 """
 
 from __future__ import annotations
@@ -409,6 +410,10 @@ class _Runner:
         except HostMoved:
             raise retry(f"{host} changed during the switch") from None
 
+    async def _taken_offline(self, pub: dict[str, Any]) -> bool:
+        store = await self.deps.repo.get_store(pub["tenant_id"], pub["store_id"])
+        return store is None or store["status"] in OFF_LIMITS
+
     async def fail(self, pub: dict[str, Any], step: Step, reason: str) -> str:
         deps, tenant_id, store_id = self.deps, pub["tenant_id"], pub["store_id"]
         expr, names, values, fields = self._update(
@@ -451,6 +456,24 @@ class _Runner:
                         "publication_id": pub["publication_id"],
                         "platform_payment_id": pub.get("platform_payment_id"),
                         "domain": domain.get("host"),
+                        "reason": reason[:300],
+                    },
+                    tenant_id=tenant_id,
+                    source="sitegen",
+                )
+            )
+        elif pub.get("platform_payment_id") and not bought and not await self._taken_offline(pub):
+            # Paid, and the store could not go live (a build or switch that kept failing): the merchant gets the
+            # fee back. Not when the founder suspended or deleted the store meanwhile, nor once a domain was
+            # bought in the merchant's name (it is theirs; the publication can be retried with a republish).
+            uow.emit(
+                new_event(
+                    "publication.refund_due",
+                    {
+                        "tenant_id": tenant_id,
+                        "store_id": store_id,
+                        "publication_id": pub["publication_id"],
+                        "platform_payment_id": pub["platform_payment_id"],
                         "reason": reason[:300],
                     },
                     tenant_id=tenant_id,

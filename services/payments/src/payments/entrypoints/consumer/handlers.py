@@ -8,7 +8,8 @@ after their Razorpay call, conditional on the payment's version, so a redelivere
 - orders `order.cancelled` → refund what was captured and reverse the held transfer;
 - delivery `cod.collected` → the COD ledger entry (in the consumer's transaction);
 - scheduler `schedule.daily_settlement` → settle every merchant for the (IST) day;
-- sitegen `domain.purchase_failed` → the publication's platform payment refunded in full (once per payment id),
+- sitegen `domain.purchase_failed` / `publication.refund_due` → the publication's platform payment refunded in full
+  (once per payment id),
   `platform_payment.refunded`; an unknown or another tenant's payment id goes to the DLQ.
 """
 
@@ -90,24 +91,25 @@ def handlers(get_deps: Callable[[], Deps]) -> dict[str, Handler]:
             get_deps(), data.get("scheduledFor") or data.get("scheduled_for") or event.occurred_at
         )
 
-    async def on_domain_purchase_failed(event: Envelope, _uow: UnitOfWork) -> None:
+    async def on_publication_refund(event: Envelope, _uow: UnitOfWork) -> None:
         data = event.data
         tenant = data.get("tenant_id") or event.tenant_id
         if not tenant or not data.get("platform_payment_id"):
-            raise PermanentError("domain.purchase_failed without tenant_id / platform_payment_id")
+            raise PermanentError(f"{event.type} without tenant_id / platform_payment_id")
         if event.tenant_id and data.get("tenant_id") and event.tenant_id != data["tenant_id"]:
-            raise PermanentError("domain.purchase_failed: the envelope's tenant is not the data's")
+            raise PermanentError(f"{event.type}: the envelope's tenant is not the data's")
         try:
-            outcome = await publish_charges.refund_failed_domain(get_deps(), str(tenant), data)
+            outcome = await publish_charges.refund_publication(get_deps(), str(tenant), data)
         except publish_charges.UnknownPayment as exc:
-            raise PermanentError(f"domain.purchase_failed: {exc}") from exc
+            raise PermanentError(f"{event.type}: {exc}") from exc
         except RazorpayRefused as exc:
             raise PermanentError(f"Razorpay refused the refund: {exc}") from exc
         log.info("publish_charge.refund", platform_payment_id=data["platform_payment_id"], outcome=outcome)
 
     return {
         "payments.webhook_received": on_webhook_received,
-        "domain.purchase_failed": on_domain_purchase_failed,
+        "domain.purchase_failed": on_publication_refund,
+        "publication.refund_due": on_publication_refund,  # any other paid publication that never went live
         "payment.captured": on_payment_captured,
         "order.delivered": on_order_delivered,
         "order.cancelled": on_order_cancelled,
