@@ -32,6 +32,7 @@ class SitegenSettings(BaseSettings, frozen=True, kw_only=True):
     saga_max_attempts: int = 8
     saga_lease_seconds: int = 120
     saga_sweep_seconds: float = 5.0
+    saga_max_runs: int = 10  # runners that took the publication up; past this a crashing saga ends FAILED
     sms_sender_id: str = "WEBDPR"
     # The live edge (service/edge.py): how long a host → release entry is trusted (a blue-green switch shows
     # within this), and the byte budget of its in-process cache of release files (gzip copies included).

@@ -561,3 +561,35 @@ async def test_a_store_suspended_while_publishing_never_goes_live(
     assert not [
         e for e in emitted if e.type == "publication.refund_due"
     ]  # taken offline: no automatic refund
+
+
+async def test_a_publication_whose_runners_keep_crashing_ends_failed(client, merchant, generate, deps):
+    store = await generate(merchant["headers"])
+    tenant, sid = merchant["tenant_id"], store["storeId"]
+    now = clock.iso()
+    pub = {
+        "publication_id": f"pub_{uuid.uuid4().hex[:12]}",
+        "tenant_id": tenant,
+        "store_id": sid,
+        "kind": "PUBLISH",
+        "status": "PAID",
+        "version": store["version"],
+        "domain": {"type": "subdomain", "host": f"{slug()}.localhost", "slug": "x"},
+        "platform_payment_id": "ppay_crashing",
+        "completed": [],
+        "attempts": 0,
+        "runs": 10,  # ten runners took it up and crashed outside any step (each gave its lease back)
+        "created_at": now,
+        "updated_at": now,
+    }
+    pub["hosts"] = [pub["domain"]["host"]]
+    await deps.repo.table.put({**publications.new_item(pub)})
+    key = publications.pub_key(tenant, sid, pub["publication_id"])
+    if await saga.run(deps, tenant, sid, pub["publication_id"]) is None:  # the sweeper took it first
+        for _ in range(200):
+            if (await deps.repo.table.get(key))["status"] == "FAILED":
+                break
+            await asyncio.sleep(0.05)
+    failed = await deps.repo.table.get(key)
+    assert failed["status"] == "FAILED" and "kept failing" in failed["failure_reason"]
+    assert (await view(client, merchant, sid))["status"] == "DRAFT"

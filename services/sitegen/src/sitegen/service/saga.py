@@ -98,6 +98,13 @@ async def run(deps: Deps, tenant_id: str, store_id: str, publication_id: str) ->
     if pub is None:
         return None
     try:
+        if int(pub.get("runs") or 0) > deps.settings.saga_max_runs:
+            # Every runner so far crashed outside a step (a fault that retrying does not cure): stop for good
+            # instead of taking the publication up again every sweep.
+            step = next(
+                (st for st in plan(pub) if st.name not in (pub.get("completed") or [])), plan(pub)[-1]
+            )
+            return await runner.fail(pub, step, "the publish job kept failing unexpectedly; our team is told")
         return await runner.drive(pub)
     except LeaseLost:
         log.warning("saga.lease_lost", publication_id=publication_id)
@@ -122,7 +129,7 @@ class _Runner:
         try:
             return await self.deps.repo.table.update(
                 pubs.pub_key(tenant_id, store_id, publication_id),
-                "SET lease_owner = :me, lease_until = :until",
+                "SET lease_owner = :me, lease_until = :until ADD runs :one",
                 condition=(
                     f"attribute_exists(PK) AND #st IN ({', '.join(statuses)}) "
                     "AND (attribute_not_exists(lease_until) OR lease_until < :now)"
@@ -132,6 +139,7 @@ class _Runner:
                     ":me": self.me,
                     ":until": now + self.deps.settings.saga_lease_seconds,
                     ":now": now,
+                    ":one": 1,
                     **statuses,
                 },
             )
