@@ -379,6 +379,19 @@ def test_reference_flow(gw, platform):
         ).json()["items"]
     )
 
+    # A ban: the founder bans an abusive customer's phone; auth revokes their session and refuses their login.
+    assert founder.post("/api/admin/bans", json={"phone": "12345", "reason": "x"}).status_code == 422
+    banned = founder.post("/api/admin/bans", json={"phone": "+919812398765", "reason": "chargeback fraud"})
+    assert banned.status_code == 202, banned.text
+    # (one refresh, once auth has applied the ban: polling refresh would rotate the token and prove nothing)
+    wait_for(
+        lambda: founder.get("/api/admin/audit", params={"type": "user.banned", "limit": 5}).json()["items"]
+    )
+    again = gw.post("/api/auth/token/refresh", json={"refreshToken": customer.tokens["refreshToken"]})
+    assert again.status_code in (401, 403), again.text
+    unknown = "sto_01zzzzzzzzzzzzzzzzzzzzzzzz"
+    assert founder.post(f"/api/admin/stores/{unknown}/suspend", json={"reason": "x"}).status_code == 404
+
 
 def _assignment_for(agent: Person, order_id: str) -> dict:
     return wait_for(
