@@ -77,7 +77,12 @@ REQUIRED_ENV = {
     "WEBDPRO_RESOURCE_MANIFEST": "/app/deploy/resources.toml",
 }
 # Credentials allowed in the file: LocalStack's fixed test pair, and nothing else.
-ALLOWED_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test"}
+# LocalStack's test keys, and the registrar emulator's documented local token (it guards nothing real).
+ALLOWED_CREDENTIALS = {
+    "AWS_ACCESS_KEY_ID": "test",
+    "AWS_SECRET_ACCESS_KEY": "test",
+    "WEBDPRO_REGISTRAR_TOKEN": "hostinger_local_token",
+}
 CREDENTIAL_NAME = re.compile(r"SECRET|PASSWORD|PASSWD|TOKEN|PRIVATE|API_?KEY|ACCESS_KEY|CREDENTIAL", re.I)
 
 # deploy/resources.toml section → the LocalStack service it needs.
