@@ -1,4 +1,5 @@
-"""Token verification (cached JWKS), the caller context and role guards."""
+"""Token verification (cached JWKS), the caller context and role guards, service tokens and the client of
+another service's /internal/ routes."""
 
 from webdpro_tenancy.caller import (
     BUSINESS_OWNER,
@@ -8,6 +9,7 @@ from webdpro_tenancy.caller import (
     SUPER_ADMIN,
     Caller,
 )
+from webdpro_tenancy.internal import InternalClient
 from webdpro_tenancy.service_tokens import ServiceTokens
 from webdpro_tenancy.tokens import KeySet, TokenVerifier, caller_from_claims
 
@@ -18,6 +20,7 @@ __all__ = [
     "ROLES",
     "SUPER_ADMIN",
     "Caller",
+    "InternalClient",
     "KeySet",
     "ServiceTokens",
     "TokenVerifier",

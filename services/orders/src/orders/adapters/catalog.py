@@ -13,8 +13,8 @@ import httpx
 import msgspec
 
 from webdpro_core.errors import FieldError, Problem, Unavailable
-from webdpro_observability import get_logger, inject_context
-from webdpro_tenancy import ServiceTokens
+from webdpro_observability import get_logger
+from webdpro_tenancy import InternalClient, ServiceTokens
 
 log = get_logger(__name__)
 
@@ -42,74 +42,57 @@ class Reservation(msgspec.Struct, rename="camel"):
 _decode_reservation = msgspec.json.Decoder(Reservation)
 
 
-def _unavailable(detail: str) -> Unavailable:
-    return Unavailable(detail, code="CATALOG_UNAVAILABLE", title="The catalog is unavailable")
-
-
 class CatalogClient:
     def __init__(
         self, base_url: str, tokens: ServiceTokens, timeout: float, http: httpx.AsyncClient | None = None
     ) -> None:
-        self._base = base_url.rstrip("/") + "/api/catalog/internal/stores"
-        self._tokens = tokens
-        self._http = http or httpx.AsyncClient(timeout=timeout)
+        # In the order's trace: catalog's reservation events join the order's chain.
+        self._api = InternalClient(
+            base_url, "catalog", tokens, timeout, title="The catalog is unavailable", http=http
+        )
 
     async def close(self) -> None:
-        await self._http.aclose()
-
-    async def _post(self, url: str, body: dict[str, Any] | None = None) -> httpx.Response:
-        try:
-            # In the order's trace: catalog's reservation events join the order's chain.
-            headers = inject_context(dict(self._tokens.header()))
-            return await self._http.post(url, json=body or {}, headers=headers)
-        except httpx.HTTPError as exc:
-            log.warning("catalog.unreachable", url=url, error=repr(exc))
-            raise _unavailable("The catalog could not be reached; please try again") from exc
+        await self._api.close()
 
     async def reserve(
         self, store_id: str, order_id: str, tenant_id: str, items: list[dict[str, Any]], hold_seconds: int
     ) -> Reservation:
-        resp = await self._post(
-            f"{self._base}/{store_id}/reservations",
+        resp = await self._api.post(
+            f"/stores/{store_id}/reservations",
             {"orderId": order_id, "tenantId": tenant_id, "items": items, "holdSeconds": hold_seconds},
         )
         if resp.status_code in (200, 201):
-            try:
-                return _decode_reservation.decode(resp.content)
-            except (msgspec.DecodeError, msgspec.ValidationError) as exc:
-                log.error("catalog.bad_reservation", error=str(exc))
-                raise _unavailable("The catalog answered in an unexpected way") from exc
-        raise _problem_from(resp)
+            return self._api.decode(resp, _decode_reservation)
+        raise self._problem_from(resp)
 
     async def release(self, store_id: str, order_id: str) -> bool:
         """Best effort (the hold expires by itself anyway); True when the catalog confirmed it."""
         try:
-            resp = await self._post(f"{self._base}/{store_id}/reservations/{order_id}/release")
+            resp = await self._api.post(f"/stores/{store_id}/reservations/{order_id}/release")
         except Unavailable:
             return False
         return resp.status_code < 300
 
-
-def _problem_from(resp: httpx.Response) -> Problem:
-    body: dict[str, Any] = {}
-    try:
-        parsed = resp.json()
-        body = parsed if isinstance(parsed, dict) else {}
-    except ValueError:
-        pass
-    if resp.status_code not in _PASS_THROUGH:
-        # 5xx, or 401/403 (our service token refused: our fault, not the customer's).
-        log.warning("catalog.failed", status=resp.status_code, code=body.get("code"))
-        return _unavailable("The catalog could not take the order right now; please try again")
-    errors = [
-        FieldError(str(e.get("field", "body")), str(e.get("message", "")))
-        for e in body.get("errors", []) or []
-        if isinstance(e, dict)
-    ]
-    return Problem(
-        str(body.get("detail") or body.get("title") or "The catalog refused the order"),
-        status=resp.status_code,
-        code=str(body.get("code") or "CATALOG_REFUSED"),
-        title=str(body.get("title") or "The order cannot be placed"),
-        errors=errors,
-    )
+    def _problem_from(self, resp: httpx.Response) -> Problem:
+        body: dict[str, Any] = {}
+        try:
+            parsed = resp.json()
+            body = parsed if isinstance(parsed, dict) else {}
+        except ValueError:
+            pass
+        if resp.status_code not in _PASS_THROUGH:
+            # 5xx, or 401/403 (our service token refused: our fault, not the customer's).
+            log.warning("catalog.failed", status=resp.status_code, code=body.get("code"))
+            return self._api.unavailable("The catalog could not take the order right now; please try again")
+        errors = [
+            FieldError(str(e.get("field", "body")), str(e.get("message", "")))
+            for e in body.get("errors", []) or []
+            if isinstance(e, dict)
+        ]
+        return Problem(
+            str(body.get("detail") or body.get("title") or "The catalog refused the order"),
+            status=resp.status_code,
+            code=str(body.get("code") or "CATALOG_REFUSED"),
+            title=str(body.get("title") or "The order cannot be placed"),
+            errors=errors,
+        )

@@ -13,9 +13,8 @@ from typing import Any
 import httpx
 import msgspec
 
-from webdpro_core.errors import Unavailable
-from webdpro_observability import get_logger, inject_context
-from webdpro_tenancy import ServiceTokens
+from webdpro_observability import get_logger
+from webdpro_tenancy import InternalClient, ServiceTokens
 
 log = get_logger(__name__)
 
@@ -31,20 +30,16 @@ class PaymentAnswer(msgspec.Struct, rename="camel"):
 _decode = msgspec.json.Decoder(PaymentAnswer)
 
 
-def _unavailable(detail: str) -> Unavailable:
-    return Unavailable(detail, code="PAYMENTS_UNAVAILABLE", title="Payments are unavailable")
-
-
 class PaymentsClient:
     def __init__(
         self, base_url: str, tokens: ServiceTokens, timeout: float, http: httpx.AsyncClient | None = None
     ) -> None:
-        self._url = base_url.rstrip("/") + "/api/payments/internal/checkouts"
-        self._tokens = tokens
-        self._http = http or httpx.AsyncClient(timeout=timeout)
+        self._api = InternalClient(
+            base_url, "payments", tokens, timeout, title="Payments are unavailable", http=http
+        )
 
     async def close(self) -> None:
-        await self._http.aclose()
+        await self._api.close()
 
     async def open_checkout(
         self,
@@ -65,24 +60,15 @@ class PaymentsClient:
         }
         if customer_phone:
             body["customerPhone"] = customer_phone
-        try:
-            # The order's trace travels with the call: payments keeps it on the payment (capture → payout).
-            headers = inject_context(dict(self._tokens.header()))
-            resp = await self._http.post(self._url, json=body, headers=headers)
-        except httpx.HTTPError as exc:
-            log.warning("payments.unreachable", error=repr(exc))
-            raise _unavailable("Payments could not be reached; please try again") from exc
+        # The order's trace travels with the call: payments keeps it on the payment (capture → payout).
+        resp = await self._api.post("/checkouts", body)
         if resp.status_code not in (200, 201):
             log.warning("payments.failed", status=resp.status_code, body=resp.text[:300])
-            raise _unavailable("The payment could not be opened right now; please try again")
-        try:
-            answer = _decode.decode(resp.content)
-        except (msgspec.DecodeError, msgspec.ValidationError) as exc:
-            log.error("payments.bad_answer", error=str(exc))
-            raise _unavailable("Payments answered in an unexpected way") from exc
+            raise self._api.unavailable("The payment could not be opened right now; please try again")
+        answer = self._api.decode(resp, _decode)
         if answer.amount_paise != amount_paise:
             log.error("payments.amount_mismatch", order_id=order_id, theirs=answer.amount_paise)
-            raise _unavailable("The payment was opened for another amount")
+            raise self._api.unavailable("The payment was opened for another amount")
         return msgspec.to_builtins(
             answer
         )  # camelCase: keyId, razorpayOrderId, amountPaise, currency, checkoutJsUrl

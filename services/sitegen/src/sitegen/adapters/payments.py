@@ -13,9 +13,8 @@ from typing import Any
 import httpx
 import msgspec
 
-from webdpro_core.errors import Unavailable
 from webdpro_observability import get_logger
-from webdpro_tenancy import ServiceTokens
+from webdpro_tenancy import InternalClient, ServiceTokens
 
 log = get_logger(__name__)
 
@@ -37,20 +36,16 @@ class Charge(msgspec.Struct, rename="camel"):
 _decode = msgspec.json.Decoder(Charge)
 
 
-def _unavailable(detail: str) -> Unavailable:
-    return Unavailable(detail, code="PAYMENTS_UNAVAILABLE", title="Payments are unavailable")
-
-
 class PaymentsClient:
     def __init__(
         self, base_url: str, tokens: ServiceTokens, timeout: float, http: httpx.AsyncClient | None = None
     ) -> None:
-        self._url = base_url.rstrip("/") + "/api/payments/internal/publish-charges"
-        self._tokens = tokens
-        self._http = http or httpx.AsyncClient(timeout=timeout)
+        self._api = InternalClient(
+            base_url, "payments", tokens, timeout, title="Payments are unavailable", http=http
+        )
 
     async def close(self) -> None:
-        await self._http.aclose()
+        await self._api.close()
 
     async def charge(
         self,
@@ -71,21 +66,13 @@ class PaymentsClient:
             "domain": domain,
             "domain_price_paise": domain_price_paise,
         }
-        try:
-            resp = await self._http.post(self._url, json=body, headers=self._tokens.header())
-        except httpx.HTTPError as exc:
-            log.warning("payments.unreachable", error=repr(exc))
-            raise _unavailable("Payments could not be reached; please try again") from exc
+        resp = await self._api.post("/publish-charges", body)
         if resp.status_code not in (200, 201):
             log.warning("payments.failed", status=resp.status_code, body=resp.text[:300])
-            raise _unavailable("The publish charge could not be opened right now; please try again")
-        try:
-            answer = _decode.decode(resp.content)
-        except (msgspec.DecodeError, msgspec.ValidationError) as exc:
-            log.error("payments.bad_answer", error=str(exc))
-            raise _unavailable("Payments answered in an unexpected way") from exc
+            raise self._api.unavailable("The publish charge could not be opened right now; please try again")
+        answer = self._api.decode(resp, _decode)
         pp = answer.platform_payment
         if not answer.covered and (pp is None or not isinstance(pp.get("platformPaymentId"), str)):
             log.error("payments.no_payment", publication_id=publication_id)
-            raise _unavailable("Payments answered without a payment to make")
+            raise self._api.unavailable("Payments answered without a payment to make")
         return msgspec.to_builtins(answer)  # camelCase keys
