@@ -434,6 +434,38 @@ async def test_a_crashed_saga_resumes_to_live(client, merchant, generate, deps, 
     assert current["status"] == "LIVE" and current["liveVersion"] == int(pub["version"])
 
 
+async def _stored_publication(deps, tenant: str, store: dict, **fields) -> tuple[dict, dict]:
+    """A PAID publication written straight into the table (as a crashed runner or a failing step left it);
+    the test's own saga.run — or the service's sweeper, whichever comes first — drives it."""
+    now = clock.iso()
+    pub = {
+        "publication_id": f"pub_{uuid.uuid4().hex[:12]}",
+        "tenant_id": tenant,
+        "store_id": store["storeId"],
+        "kind": "PUBLISH",
+        "status": "PAID",
+        "version": store["version"],
+        "domain": {"type": "subdomain", "host": f"{slug()}.localhost", "slug": "x"},
+        "completed": [],
+        "attempts": 0,
+        "created_at": now,
+        "updated_at": now,
+        **fields,
+    }
+    pub["hosts"] = [pub["domain"]["host"]]
+    await deps.repo.table.put({**publications.new_item(pub)})
+    return pub, publications.pub_key(tenant, store["storeId"], pub["publication_id"])
+
+
+async def _run_until(deps, pub: dict, key: dict, status: str) -> dict:
+    if await saga.run(deps, pub["tenant_id"], pub["store_id"], pub["publication_id"]) is None:
+        for _ in range(400):  # the service's sweeper took it first: wait for that runner
+            if (await deps.repo.table.get(key))["status"] == status:
+                break
+            await asyncio.sleep(0.05)
+    return await deps.repo.table.get(key)
+
+
 async def test_a_domain_never_bought_fails_and_its_refund_is_recorded(
     client, merchant, generate, deps, emitted
 ):
@@ -441,33 +473,14 @@ async def test_a_domain_never_bought_fails_and_its_refund_is_recorded(
     is FAILED with domain.purchase_failed; the refund event is recorded on it once."""
     store = await generate(merchant["headers"])
     tenant, sid = merchant["tenant_id"], store["storeId"]
-    now = clock.iso()
-    pub = {
-        "publication_id": f"pub_{uuid.uuid4().hex[:12]}",
-        "tenant_id": tenant,
-        "store_id": sid,
-        "kind": "PUBLISH",
-        "status": "PAID",
-        "version": store["version"],
-        "domain": {"type": "custom", "host": f"curam{uuid.uuid4().hex[:6]}.in", "price_paise": 79_900},
-        "hosts": [],
-        "platform_payment_id": "ppay_domain",
-        "completed": [],
-        "attempts": 0,
-        "created_at": now,
-        "updated_at": now,
-    }
-    pub["hosts"] = [pub["domain"]["host"]]
-    # Held by this test's runner-to-be: the service's sweeper leaves it alone until the lease lapses.
-    await deps.repo.table.put({**publications.new_item(pub)})
-    key = publications.pub_key(tenant, sid, pub["publication_id"])
-    result = await saga.run(deps, tenant, sid, pub["publication_id"])
-    if result is None:  # the service's sweeper took it first
-        for _ in range(400):
-            if (await deps.repo.table.get(key))["status"] == "FAILED":
-                break
-            await asyncio.sleep(0.05)
-    failed = await deps.repo.table.get(key)
+    pub, key = await _stored_publication(
+        deps,
+        tenant,
+        store,
+        domain={"type": "custom", "host": f"curam{uuid.uuid4().hex[:6]}.in", "price_paise": 79_900},
+        platform_payment_id="ppay_domain",
+    )
+    failed = await _run_until(deps, pub, key, "FAILED")
     assert failed["status"] == "FAILED" and failed["step"] == "buy"
     assert failed["attempts"] == deps.settings.saga_max_attempts
     assert "registrar" in failed["failure_reason"]
@@ -501,32 +514,11 @@ async def test_a_paid_publish_that_cannot_be_built_fails_and_asks_for_its_refund
     client, merchant, generate, deps, emitted
 ):
     store = await generate(merchant["headers"])
-    tenant, sid = merchant["tenant_id"], store["storeId"]
-    now = clock.iso()
-    pub = {
-        "publication_id": f"pub_{uuid.uuid4().hex[:12]}",
-        "tenant_id": tenant,
-        "store_id": sid,
-        "kind": "PUBLISH",
-        "status": "PAID",
-        "version": 99,  # a draft version that was never saved: nothing to build
-        "domain": {"type": "subdomain", "host": f"{slug()}.localhost", "slug": "x"},
-        "hosts": [],
-        "platform_payment_id": "ppay_fee",
-        "completed": [],
-        "attempts": 0,
-        "created_at": now,
-        "updated_at": now,
-    }
-    pub["hosts"] = [pub["domain"]["host"]]
-    await deps.repo.table.put({**publications.new_item(pub)})
-    key = publications.pub_key(tenant, sid, pub["publication_id"])
-    if await saga.run(deps, tenant, sid, pub["publication_id"]) is None:  # the sweeper took it first
-        for _ in range(400):
-            if (await deps.repo.table.get(key))["status"] == "FAILED":
-                break
-            await asyncio.sleep(0.05)
-    assert (await deps.repo.table.get(key))["status"] == "FAILED"
+    # A draft version that was never saved: nothing to build.
+    pub, key = await _stored_publication(
+        deps, merchant["tenant_id"], store, version=99, platform_payment_id="ppay_fee"
+    )
+    assert (await _run_until(deps, pub, key, "FAILED"))["status"] == "FAILED"
     due = [e for e in emitted if e.type == "publication.refund_due"]
     assert [e.data["platform_payment_id"] for e in due] == ["ppay_fee"]
     assert not [e for e in emitted if e.type == "domain.purchase_failed"]
@@ -565,31 +557,10 @@ async def test_a_store_suspended_while_publishing_never_goes_live(
 
 async def test_a_publication_whose_runners_keep_crashing_ends_failed(client, merchant, generate, deps):
     store = await generate(merchant["headers"])
-    tenant, sid = merchant["tenant_id"], store["storeId"]
-    now = clock.iso()
-    pub = {
-        "publication_id": f"pub_{uuid.uuid4().hex[:12]}",
-        "tenant_id": tenant,
-        "store_id": sid,
-        "kind": "PUBLISH",
-        "status": "PAID",
-        "version": store["version"],
-        "domain": {"type": "subdomain", "host": f"{slug()}.localhost", "slug": "x"},
-        "platform_payment_id": "ppay_crashing",
-        "completed": [],
-        "attempts": 0,
-        "runs": 10,  # ten runners took it up and crashed outside any step (each gave its lease back)
-        "created_at": now,
-        "updated_at": now,
-    }
-    pub["hosts"] = [pub["domain"]["host"]]
-    await deps.repo.table.put({**publications.new_item(pub)})
-    key = publications.pub_key(tenant, sid, pub["publication_id"])
-    if await saga.run(deps, tenant, sid, pub["publication_id"]) is None:  # the sweeper took it first
-        for _ in range(200):
-            if (await deps.repo.table.get(key))["status"] == "FAILED":
-                break
-            await asyncio.sleep(0.05)
-    failed = await deps.repo.table.get(key)
+    # Ten runners took it up and crashed outside any step (each gave its lease back).
+    pub, key = await _stored_publication(
+        deps, merchant["tenant_id"], store, runs=10, platform_payment_id="ppay_crashing"
+    )
+    failed = await _run_until(deps, pub, key, "FAILED")
     assert failed["status"] == "FAILED" and "kept failing" in failed["failure_reason"]
-    assert (await view(client, merchant, sid))["status"] == "DRAFT"
+    assert (await view(client, merchant, pub["store_id"]))["status"] == "DRAFT"
