@@ -176,8 +176,18 @@ class CatalogRepository:
 
     async def get_products(self, tenant_id: str, store_id: str, product_ids: list[str]) -> dict[str, dict]:
         """Consistent batch read of up to 100 products → {product_id: item}."""
+        return (await self.get_store_and_products(tenant_id, store_id, product_ids, with_store=False))[1]
+
+    async def get_store_and_products(
+        self, tenant_id: str, store_id: str, product_ids: list[str], *, with_store: bool = True
+    ) -> tuple[dict[str, Any] | None, dict[str, dict]]:
+        """The store item and its products in one consistent batch read (a checkout's one read round trip)
+        → (store or None, {product_id: item})."""
+        store: dict[str, Any] | None = None
         out: dict[str, dict] = {}
         keys = [to_item(self.product_key(tenant_id, store_id, p)) for p in dict.fromkeys(product_ids)]
+        if with_store:
+            keys.insert(0, to_item({"PK": store_pk(tenant_id, store_id), "SK": "STORE"}))
         while keys:
             chunk, keys = keys[:100], keys[100:]
             request = {self.name: {"Keys": chunk, "ConsistentRead": True}}
@@ -185,11 +195,14 @@ class CatalogRepository:
                 resp = await self.client.batch_get_item(RequestItems=request)
                 for raw in resp.get("Responses", {}).get(self.name, []):
                     item = from_item(raw)
-                    out[item["product_id"]] = item
+                    if item["SK"] == "STORE":
+                        store = item
+                    else:
+                        out[item["product_id"]] = item
                 request = resp.get("UnprocessedKeys") or {}
                 if not request:
                     break
-        return out
+        return store, out
 
     def put_product(self, tx: Transaction, tenant_id: str, store_id: str, product: dict[str, Any]) -> None:
         tx.put(

@@ -89,14 +89,16 @@ async def reserve(
     """→ (reservation view, created). The same order id returns the existing reservation (created=False)."""
     for line in lines:
         rules.check_quantity(line)
-    store = await _store(deps, store_id, tenant_id)
+    owner = await deps.repo.tenant_of(store_id)
+    if owner is None or owner != tenant_id:
+        raise _store_not_found()
     swept = False
     for attempt in range(_CONFLICT_RETRIES):
         try:
-            return await _try_reserve(deps, store, order_id, lines, hold_seconds)
+            return await _try_reserve(deps, owner, store_id, order_id, lines, hold_seconds)
         except rules.OutOfStock:
             # Expired holds may be sitting on the stock: return them, then try once more.
-            if swept or not await sweep_store(deps, store["tenant_id"], store_id):
+            if swept or not await sweep_store(deps, owner, store_id):
                 raise
             swept = True
         except _Contention:
@@ -109,12 +111,16 @@ class _Contention(Exception):
 
 
 async def _try_reserve(
-    deps: Deps, store: dict[str, Any], order_id: str, lines: list[rules.Line], hold_seconds: int
+    deps: Deps, tenant_id: str, store_id: str, order_id: str, lines: list[rules.Line], hold_seconds: int
 ) -> tuple[dict[str, Any], bool]:
-    tenant_id, store_id = store["tenant_id"], store["store_id"]
+    # The store (open for orders?) and the products in one read round trip.
+    store, found = await deps.repo.get_store_and_products(
+        tenant_id, store_id, [ln.product_id for ln in lines]
+    )
+    if store is None or store.get("status", "active") != "active":
+        raise _store_not_found()
     now = deps.now()
     now_local = inventory.local_now(int(store.get("utc_offset_minutes", 330)), now)
-    found = await deps.repo.get_products(tenant_id, store_id, [ln.product_id for ln in lines])
     priced = [rules.price_line(ln, found.get(ln.product_id), now_local) for ln in lines]
     rules.check_capacity(priced)
     # A pre-check from the consistent read: a sold-out item answers without a write (hot products stay cheap).
