@@ -185,7 +185,6 @@ def test_a_draft_is_never_indexable() -> None:
 def test_home_page_weight_stays_within_budget(prompt: str) -> None:
     files = render_site(generate_offline(extract_brief(prompt)), LIVE, "", indexable=True)
     raw, gz = home_page_weight(files), home_page_weight(files, gzipped=True)
-    print(f"home page HTML+CSS+JS: {raw} B raw, {gz} B gzip")
     assert gz <= HOME_BUDGET_GZIP_BYTES, gz
     assert raw <= HOME_BUDGET_BYTES, raw
     assert gz < raw  # it really was compressed (the edge serves it gzip)
