@@ -372,6 +372,7 @@ def test_reference_flow(gw, platform):
         )
     )
     assert refused_order.json()["code"] == "STORE_UNAVAILABLE"
+    wait_for(lambda: gw.get(f"/api/catalog/public/stores/{store_id}/products").status_code == 404)
     assert raj.get(f"/api/sitegen/stores/{store_id}").json()["suspendedReason"] == "Selling prohibited items"
     assert wait_for(
         lambda: founder.get(

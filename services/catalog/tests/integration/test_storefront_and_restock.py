@@ -4,6 +4,7 @@ reorder (supplier ping + purchase order) → receive."""
 from datetime import timedelta
 
 import httpx
+import msgspec
 import pytest
 
 from catalog.adapters.repository import store_pk
@@ -195,3 +196,34 @@ async def test_scan_alert_reorder_receive(make_store, spec, consumer, deps, clie
     assert alerts[0]["status"] == "RESOLVED"
     pos = (await client.get(f"/api/catalog/stores/{store_id}/purchase-orders", headers=h)).json()["items"]
     assert [p["poId"] for p in pos] == [po["poId"]]
+
+
+async def test_the_founders_suspension_closes_the_storefront_until_lifted(
+    make_store, consumer, client, reserve
+):
+    store_id, tenant_id, _ = await make_store("stock")
+    url = f"/api/catalog/public/stores/{store_id}/products"
+    assert (await client.get(url)).status_code == 200
+
+    def action(kind: str, **extra) -> bytes:
+        data = {"store_id": store_id, "tenant_id": tenant_id, **extra}
+        return encode(new_event(kind, data, tenant_id=tenant_id, source="admin"))
+
+    suspended, lifted = action("store.suspended", reason="fraud reports"), action("store.unsuspended")
+    await consumer.handle(suspended)
+    closed = await client.get(url)
+    assert closed.status_code == 404 and closed.json()["code"] == "STORE_NOT_FOUND"
+    refused = await reserve(store_id, tenant_id, [{"productId": P1, "quantity": 1}])
+    assert refused.status_code == 404 and refused.json()["code"] == "STORE_NOT_FOUND"
+    await consumer.handle(lifted)
+    assert (await client.get(url)).status_code == 200
+    await consumer.handle(suspended)  # redelivered after the lift: changes nothing
+    assert (await client.get(url)).status_code == 200
+    late = msgspec.json.encode(  # a suspension older than the lift, arriving after it: ignored
+        {**msgspec.json.decode(suspended), "id": "evt_late", "occurred_at": "2020-01-01T00:00:00.000Z"}
+    )
+    await consumer.handle(late)
+    assert (await client.get(url)).status_code == 200
+    await consumer.handle(action("store.deleted", purge_after="2027-05-25T00:00:00Z"))
+    await consumer.handle(action("store.unsuspended"))  # deleted is final
+    assert (await client.get(url)).status_code == 404

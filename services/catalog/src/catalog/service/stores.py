@@ -176,3 +176,32 @@ def remember_merchant(deps: Deps, data: dict[str, Any], uow: UnitOfWork) -> None
     contact = {k: v for k, v in (("phone", data.get("phone_number")), ("email", data.get("email"))) if v}
     if contact:
         deps.repo.put_contact(uow.tx, data["tenant_id"], contact)
+
+
+# The founder's actions (admin topic). A suspended or deleted store's storefront and reservations answer 404 —
+# the live site already shows "store unavailable" and orders refuses the checkout first; this closes the
+# public catalog API too. Unsuspended → active again; deleted is final.
+FOUNDER_STATUS = {"store.suspended": "suspended", "store.unsuspended": "active", "store.deleted": "deleted"}
+
+
+async def apply_founder_action(deps: Deps, event_type: str, occurred_at: str, data: dict[str, Any]) -> bool:
+    """Idempotent and order-proof: a replay or a late event (older than the last one applied) changes nothing.
+    Another tenant's store id, or a store never imported here, is simply not found (False)."""
+    store_id, tenant_id = data.get("store_id"), data.get("tenant_id")
+    if not store_id or not tenant_id:
+        raise PermanentError(f"{event_type} without store_id / tenant_id")
+    store = await deps.repo.get_store(str(tenant_id), str(store_id))
+    if store is None or store.get("status") == "deleted":
+        return False
+    last = store.get("founder_action_at")
+    if (
+        last is not None and last > occurred_at
+    ):  # strictly older: a late event (a replay is the consumer's to drop)
+        return False
+    await deps.repo.update_store(
+        str(tenant_id),
+        str(store_id),
+        {"status": FOUNDER_STATUS[event_type], "founder_action_at": occurred_at},
+    )
+    log.info("store.founder_action", store_id=store_id, action=event_type)
+    return True

@@ -1,4 +1,5 @@
-"""The catalog's queue: store generation, order outcomes, the scheduler's scan tick, merchant registrations."""
+"""The catalog's queue: store generation, order outcomes, the scheduler's scan tick, merchant registrations and
+the founder's suspend / unsuspend / delete."""
 
 from __future__ import annotations
 
@@ -45,10 +46,14 @@ def handlers(deps: Deps) -> dict[str, Handler]:
     async def on_user_registered(event: Envelope, uow: UnitOfWork) -> None:
         stores.remember_merchant(deps, event.data, uow)
 
+    async def on_founder_action(event: Envelope, _uow: UnitOfWork) -> None:
+        await stores.apply_founder_action(deps, event.type, event.occurred_at, event.data)
+
     return {
         "store.generated": on_store_generated,
         "order.confirmed": on_order_confirmed,
         "order.cancelled": on_order_cancelled,
         "schedule.inventory_scan": on_schedule_inventory_scan,
         "user.registered": on_user_registered,
+        **{t: on_founder_action for t in stores.FOUNDER_STATUS},
     }
