@@ -6,7 +6,7 @@ PYTHON ?= python3.11
 UV := $(PYTHON) -m uv
 PY := .venv/bin/python
 
-.PHONY: run test e2e bench lint install browser
+.PHONY: run test e2e bench lint install browser jsdom
 # The browser test drives Debian's Chromium through Playwright; Playwright never downloads a browser of its own.
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 CHROMIUM := /usr/bin/chromium
@@ -22,6 +22,11 @@ browser:
 		$$SUDO apt-get update -qq >/dev/null && \
 		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends chromium >/dev/null; }
 
+# jsdom for the generated store's script test (services/sitegen/tests/unit/test_app_js.py), from its lock file.
+JSDIR := services/sitegen/tests/unit/js
+jsdom:
+	@test -d $(JSDIR)/node_modules/jsdom || npm ci --prefix $(JSDIR) --no-audit --no-fund --silent
+
 run: install
 	$(PY) -m webdpro_local.platform
 
@@ -30,7 +35,7 @@ lint: install
 	$(PY) -m ruff format --check .
 	.venv/bin/lint-imports
 
-test: lint browser
+test: lint browser jsdom
 	$(PY) -m pytest
 
 # The reference flow of PRODUCT.md §2 alone (all 14 steps, across the service processes); `make test` includes it.
