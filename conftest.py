@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import os
 import re
-import socket
 import subprocess
 import sys
 import time
@@ -16,15 +15,12 @@ from pathlib import Path
 import httpx
 import pytest
 
-from webdpro_local.procs import set_pdeathsig  # a killed test run leaves no process behind
+from webdpro_local.procs import (  # set_pdeathsig: a killed test run leaves no process behind
+    free_port,
+    set_pdeathsig,
+)
 
 ROOT = Path(__file__).parent
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def wait_http(url: str, timeout: float = 30.0) -> None:

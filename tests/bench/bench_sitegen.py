@@ -29,7 +29,7 @@ from typing import Any
 import httpx
 from flows import BenchError, detach_absent_consumers, generate, pct
 
-from webdpro_local.platform import free_port
+from webdpro_local.procs import free_port
 
 # (sector the prompt is meant for, prompt): 20 prompts over the 8 sectors, one in Hindi.
 PROMPTS: list[tuple[str, str]] = [

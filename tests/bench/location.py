@@ -38,7 +38,6 @@ import math
 import os
 import random
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -50,6 +49,8 @@ from pathlib import Path
 
 import httpx
 
+from webdpro_local.procs import free_port
+
 ROOT = Path(__file__).resolve().parents[2]
 VENV_BIN = Path(sys.executable).parent
 ISSUER = "https://auth.bench.webdpro"
@@ -57,10 +58,6 @@ API = "/api/delivery"
 
 
 # ----------------------------------------------------------------------------------------------- processes
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _child_setup() -> None:

@@ -12,8 +12,7 @@ import httpx
 import pytest
 
 from webdpro_aws.clients import AwsClients
-from webdpro_local.platform import free_port
-from webdpro_local.procs import Child, stop_all
+from webdpro_local.procs import Child, free_port, stop_all
 from webdpro_local.settings import LocalSettings, load_local
 
 HERE = Path(__file__).parent

@@ -12,8 +12,7 @@ import httpx
 import pytest
 
 from webdpro_local.gateway import Gateway, TokenBuckets
-from webdpro_local.platform import free_port
-from webdpro_local.procs import Child, stop_all
+from webdpro_local.procs import Child, free_port, stop_all
 from webdpro_local.settings import load_local
 
 from .conftest import _base_env, wait_http

@@ -55,12 +55,10 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import ctypes
 import hashlib
 import json
 import os
 import re
-import signal
 import struct
 import sys
 import time
@@ -72,6 +70,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qs, unquote
+
+from webdpro_local.procs import free_port, running_server, serve_asgi, set_pdeathsig
 
 DEFAULT_PORT = 4577
 UNSAFE_PHRASE = "buy unlicensed pistols and live ammunition here, no licence needed"
@@ -664,43 +664,19 @@ async def app(scope: dict[str, Any], receive: Receive, send: Send) -> None:
 
 def create_app() -> Callable[..., Awaitable[None]]:
     """Factory run inside the granian worker: the worker must die with its parent."""
-    _set_parent_death_signal()
+    set_pdeathsig()
     return app
 
 
 # ---- process entry -----------------------------------------------------------------------------------------
 
 
-def _set_parent_death_signal() -> None:
-    # granian serves from a child worker; if the master is SIGKILLed the worker must not keep the port.
-    if not sys.platform.startswith("linux"):
-        return
-    try:
-        ctypes.CDLL(None, use_errno=True).prctl(1, int(signal.SIGTERM), 0, 0, 0)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        return
-    if os.getppid() == 1:
-        os.kill(os.getpid(), signal.SIGTERM)
-
-
 def main() -> None:
-    from granian import Granian
-    from granian.constants import Interfaces
-    from granian.log import LogLevels
-
-    _set_parent_death_signal()
     host = os.environ.get("WEBDPRO_BEDROCK_HOST", "127.0.0.1")
     port = int(os.environ.get("WEBDPRO_BEDROCK_PORT", DEFAULT_PORT))
     print(f"bedrock stand-in on http://{host}:{port}", file=sys.stderr, flush=True)
-    Granian(
-        "webdpro_local.bedrock:create_app",
-        factory=True,
-        address=host,
-        port=port,
-        interface=Interfaces.ASGI,
-        workers=1,  # scripted queues and the call log live in process memory: exactly one worker
-        log_level=LogLevels.warning,
-    ).serve()
+    # Scripted queues and the call log live in process memory: exactly one worker.
+    serve_asgi("webdpro_local.bedrock:create_app", host, port)
 
 
 # ---- helpers for tests and benchmarks ----------------------------------------------------------------------
@@ -737,54 +713,16 @@ class StandIn:
         return r.json()["calls"]
 
 
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @contextmanager
 def running_standin(
     port: int | None = None, *, latency_ms: int = 0, timeout: float = 20.0
 ) -> Iterator[StandIn]:
     """Start `python -m webdpro_local.bedrock` on a free port (a subprocess), yield its control client, stop it."""
-    import subprocess
-
-    import httpx
-
-    port = port or _free_port()
+    port = port or free_port()
     env = {**os.environ, "WEBDPRO_BEDROCK_PORT": str(port), "WEBDPRO_BEDROCK_LATENCY_MS": str(latency_ms)}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "webdpro_local.bedrock"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
     endpoint = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + timeout
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError(f"the bedrock stand-in exited with {proc.returncode}")
-            try:
-                if httpx.get(f"{endpoint}/_health", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"the bedrock stand-in did not come up on {endpoint} in {timeout}s")
-            time.sleep(0.05)
+    with running_server("bedrock stand-in", "webdpro_local.bedrock", env, f"{endpoint}/_health", timeout):
         yield StandIn(endpoint)
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(5)
 
 
 if __name__ == "__main__":

@@ -22,16 +22,10 @@ import sys
 import threading
 from typing import Any
 
+from webdpro_local.procs import set_pdeathsig
+
 DEFAULT_PORT = 4566
 ACM_NEVER_SELF_VALIDATES = str(10 * 365 * 24 * 3600)  # MOTO_ACM_VALIDATION_WAIT: the finisher issues instead
-
-
-def _set_parent_death_signal() -> None:
-    # granian serves from a forked worker process; if the emulator's master is SIGKILLed the worker must not
-    # live on holding the port. prctl is Linux-only; elsewhere this is a no-op.
-    from webdpro_local.procs import set_pdeathsig
-
-    set_pdeathsig()
 
 
 class _Untracked(list):
@@ -141,7 +135,9 @@ def create_app() -> Any:
     os.environ.setdefault("AWS_ACCESS_KEY_ID", "test")
     os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "test")
     os.environ.setdefault("AWS_DEFAULT_REGION", "ap-south-1")
-    _set_parent_death_signal()
+    # granian serves from a forked worker; if the emulator's master is SIGKILLed the worker must not live on
+    # holding the port.
+    set_pdeathsig()
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 
     _patch_moto()

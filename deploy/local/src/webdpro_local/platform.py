@@ -93,12 +93,6 @@ def port_is_free(port: int) -> bool:
     return True
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def free_ports_env(span: int = 8) -> dict[str, str]:
     """Port settings that collide with nothing running now (a developer's platform, another test run):
     WEBDPRO_AWS_PORT, WEBDPRO_GATEWAY_PORT and a WEBDPRO_PORT_BASE with `span` free ports above it."""

@@ -11,13 +11,16 @@ import contextlib
 import ctypes
 import os
 import signal
+import socket
 import subprocess
 import sys
 import threading
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import IO
+
+import httpx
 
 _PR_SET_PDEATHSIG = 1
 
@@ -39,6 +42,68 @@ def set_pdeathsig(sig: int = signal.SIGTERM) -> None:
 def _child_setup() -> None:
     # Runs in the child between fork and exec; the death signal survives exec of a non-setuid binary.
     set_pdeathsig(signal.SIGTERM)
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def serve_asgi(factory: str, host: str, port: int) -> None:
+    """Serve the ASGI app `module:factory` under granian with ONE worker — a stand-in keeps its state in process
+    memory — and make this master die with its parent; the factory calls set_pdeathsig() for the worker."""
+    from granian import Granian
+    from granian.constants import Interfaces
+    from granian.log import LogLevels
+
+    set_pdeathsig()
+    Granian(
+        factory,
+        factory=True,
+        address=host,
+        port=port,
+        interface=Interfaces.ASGI,
+        workers=1,
+        log_level=LogLevels.warning,
+    ).serve()
+
+
+@contextlib.contextmanager
+def running_server(
+    name: str, module: str, env: Mapping[str, str], health_url: str, timeout: float
+) -> Iterator[None]:
+    """Start `python -m <module>` as a subprocess (its own session, dying with us), wait until `health_url`
+    answers 200, and stop it (SIGTERM, then SIGKILL) when the block ends. Its output is discarded."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", module],
+        env=dict(env),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+        preexec_fn=_child_setup,  # a killed test run leaves no server behind
+    )
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            if proc.poll() is not None:
+                raise RuntimeError(f"the {name} exited with {proc.returncode}")
+            try:
+                if httpx.get(health_url, timeout=1, trust_env=False).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"the {name} did not come up on {health_url} in {timeout}s")
+            time.sleep(0.05)
+        yield
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(5)
 
 
 class Child:

@@ -11,12 +11,9 @@ import asyncio
 import base64
 import binascii
 import contextlib
-import ctypes
 import hmac
 import json
-import os
 import re
-import signal
 import sys
 import traceback
 from collections.abc import Awaitable, Callable
@@ -24,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl
 
+from webdpro_local.procs import set_pdeathsig
 from webdpro_local.razorpay.checkout import PAGE_JS, checkout_js, hosted_page
 from webdpro_local.razorpay.config import Config
 from webdpro_local.razorpay.errors import SERVER, URL_NOT_FOUND, ApiError, for_status, invalid, na
@@ -430,21 +428,9 @@ class App:
         await self.webhooks.close()
 
 
-def set_parent_death_signal() -> None:
-    """granian serves from a child worker; if the master is SIGKILLed the worker must not keep the port."""
-    if not sys.platform.startswith("linux"):
-        return
-    try:
-        ctypes.CDLL(None, use_errno=True).prctl(1, int(signal.SIGTERM), 0, 0, 0)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        return
-    if os.getppid() == 1:
-        os.kill(os.getpid(), signal.SIGTERM)
-
-
 def create_app() -> App:
-    """Factory run inside the granian worker."""
-    set_parent_death_signal()
+    """Factory run inside the granian worker (which must die with its master)."""
+    set_pdeathsig()
     return App(Config.from_env())
 
 

@@ -6,9 +6,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import os
-import socket
-import subprocess
-import sys
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -16,6 +13,7 @@ from typing import Any
 
 import httpx
 
+from webdpro_local.procs import free_port, running_server
 from webdpro_local.razorpay.config import (
     DEFAULT_KEY_ID,
     DEFAULT_KEY_SECRET,
@@ -205,12 +203,6 @@ class RazorpayControl:
         self.http.close()
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def _env_name(key: str) -> str:
     return key if key.startswith("WEBDPRO_") else f"WEBDPRO_RAZORPAY_{key.upper()}"
 
@@ -223,18 +215,11 @@ def running_razorpay(
 
     Keyword arguments set the emulator's environment: `webhook_url="http://…"` → WEBDPRO_RAZORPAY_WEBHOOK_URL,
     `key_secret=…`, `auto_capture="false"`, `webhook_retry_delays="0.1,0.2"`, or full `WEBDPRO_…` names."""
-    port = port or _free_port()
+    port = port or free_port()
     child_env = {**os.environ, "WEBDPRO_RAZORPAY_PORT": str(port)}
     for key in [k for k in child_env if k.startswith("WEBDPRO_RAZORPAY_") and k != "WEBDPRO_RAZORPAY_PORT"]:
         del child_env[key]  # a developer's shell settings must not leak into a test's emulator
     child_env.update({_env_name(k): str(v) for k, v in env.items()})
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "webdpro_local.razorpay"],
-        env=child_env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
     url = f"http://127.0.0.1:{port}"
     control = RazorpayControl(
         url,
@@ -243,27 +228,12 @@ def running_razorpay(
         webhook_secret=child_env.get("WEBDPRO_RAZORPAY_WEBHOOK_SECRET") or DEFAULT_WEBHOOK_SECRET,
     )
     try:
-        deadline = time.monotonic() + timeout
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError(f"the razorpay emulator exited with {proc.returncode}")
-            try:
-                if httpx.get(f"{url}/_emulator/health", timeout=1, trust_env=False).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"the razorpay emulator did not come up on {url} in {timeout}s")
-            time.sleep(0.05)
-        yield control
+        with running_server(
+            "razorpay emulator", "webdpro_local.razorpay", child_env, f"{url}/_emulator/health", timeout
+        ):
+            yield control
     finally:
         control.close()
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(5)
 
 
 def platform_env(port_base: int, gateway_port: int, base: Mapping[str, str]) -> dict[str, str]:

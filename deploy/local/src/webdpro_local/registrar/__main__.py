@@ -4,17 +4,11 @@ from __future__ import annotations
 
 import sys
 
+from webdpro_local.procs import serve_asgi
 from webdpro_local.registrar.config import Config
 
 
 def main() -> None:
-    from granian import Granian
-    from granian.constants import Interfaces
-    from granian.log import LogLevels
-
-    from webdpro_local.registrar.app import set_parent_death_signal
-
-    set_parent_death_signal()
     config = Config.from_env()
     print(
         f"registrar (Hostinger API) emulator on http://{config.host}:{config.port} "
@@ -22,15 +16,7 @@ def main() -> None:
         file=sys.stderr,
         flush=True,
     )
-    Granian(
-        "webdpro_local.registrar.app:create_app",
-        factory=True,
-        address=config.host,
-        port=config.port,
-        interface=Interfaces.ASGI,
-        workers=1,
-        log_level=LogLevels.warning,
-    ).serve()
+    serve_asgi("webdpro_local.registrar.app:create_app", config.host, config.port)
 
 
 if __name__ == "__main__":

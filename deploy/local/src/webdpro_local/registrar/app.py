@@ -7,13 +7,9 @@ JSON — is Hostinger's own status and body (`{"message", "correlation_id", "err
 from __future__ import annotations
 
 import asyncio
-import ctypes
 import hmac
 import json
-import os
 import re
-import signal
-import sys
 import time
 import traceback
 from collections.abc import Awaitable, Callable
@@ -22,6 +18,7 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qsl, unquote
 
+from webdpro_local.procs import set_pdeathsig
 from webdpro_local.registrar.config import Config
 from webdpro_local.registrar.errors import UNAUTHENTICATED, ApiError, correlation_id, for_status, invalid
 from webdpro_local.registrar.faults import Faults, RequestFault
@@ -405,19 +402,7 @@ async def _send(send: Send, response: Response) -> None:
     await send({"type": "http.response.body", "body": response.body})
 
 
-def set_parent_death_signal() -> None:
-    """granian serves from a child worker; if the master is SIGKILLed the worker must not keep the port."""
-    if not sys.platform.startswith("linux"):
-        return
-    try:
-        ctypes.CDLL(None, use_errno=True).prctl(1, int(signal.SIGTERM), 0, 0, 0)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        return
-    if os.getppid() == 1:
-        os.kill(os.getpid(), signal.SIGTERM)
-
-
 def create_app() -> App:
-    """Factory run inside the granian worker."""
-    set_parent_death_signal()
+    """Factory run inside the granian worker (which must die with its master)."""
+    set_pdeathsig()
     return App(Config.from_env())

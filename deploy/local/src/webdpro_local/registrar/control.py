@@ -4,16 +4,13 @@ subprocess on a free port, and the environment the local platform gives its chil
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
 import httpx
 
+from webdpro_local.procs import free_port, running_server
 from webdpro_local.registrar.config import DEFAULT_PORT, DEFAULT_TOKEN
 
 DEFAULT_PORT_BASE = 8100  # the local platform's default WEBDPRO_PORT_BASE
@@ -107,20 +104,8 @@ class RegistrarControl:
         self.http.close()
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def _env_name(key: str) -> str:
     return key if key.startswith("WEBDPRO_") else f"WEBDPRO_REGISTRAR_{key.upper()}"
-
-
-def _pdeathsig() -> None:
-    from webdpro_local.procs import set_pdeathsig
-
-    set_pdeathsig()
 
 
 @contextmanager
@@ -131,43 +116,20 @@ def running_registrar(
 
     Keyword arguments set the emulator's environment: `availability_rate_per_minute=3` →
     WEBDPRO_REGISTRAR_AVAILABILITY_RATE_PER_MINUTE, `token=…`, `taken="acme,foo.in"`, or full `WEBDPRO_…` names."""
-    port = port or _free_port()
+    port = port or free_port()
     child_env = {**os.environ, "WEBDPRO_REGISTRAR_PORT": str(port)}
     for key in [k for k in child_env if k.startswith("WEBDPRO_REGISTRAR_") and k != "WEBDPRO_REGISTRAR_PORT"]:
         del child_env[key]  # a developer's shell settings must not leak into a test's emulator
     child_env.update({_env_name(k): str(v) for k, v in env.items()})
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "webdpro_local.registrar"],
-        env=child_env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-        preexec_fn=_pdeathsig,  # a killed test run leaves no emulator behind
-    )
     url = f"http://127.0.0.1:{port}"
     control = RegistrarControl(url, token=child_env.get("WEBDPRO_REGISTRAR_TOKEN") or DEFAULT_TOKEN)
     try:
-        deadline = time.monotonic() + timeout
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError(f"the registrar emulator exited with {proc.returncode}")
-            try:
-                if httpx.get(f"{url}/_emulator/health", timeout=1, trust_env=False).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"the registrar emulator did not come up on {url} in {timeout}s")
-            time.sleep(0.05)
-        yield control
+        with running_server(
+            "registrar emulator", "webdpro_local.registrar", child_env, f"{url}/_emulator/health", timeout
+        ):
+            yield control
     finally:
         control.close()
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(5)
 
 
 def platform_env(port_base: int, base: Mapping[str, str]) -> dict[str, str]:
@@ -176,7 +138,7 @@ def platform_env(port_base: int, base: Mapping[str, str]) -> dict[str, str]:
     Port: WEBDPRO_REGISTRAR_PORT, else 4579 with the default port base, else a free port (a shifted test
     platform must not collide with a developer's). sitegen reads WEBDPRO_REGISTRAR_BASE_URL and _TOKEN."""
     port = base.get("WEBDPRO_REGISTRAR_PORT") or str(
-        DEFAULT_PORT if port_base == DEFAULT_PORT_BASE else _free_port()
+        DEFAULT_PORT if port_base == DEFAULT_PORT_BASE else free_port()
     )
     defaults = {
         "WEBDPRO_REGISTRAR_PORT": port,
