@@ -14,6 +14,7 @@ from delivery.service import actions, assign, location, queries, shifts, stores
 from delivery.service.deps import Deps
 from webdpro_core.errors import Forbidden
 from webdpro_http import requires
+from webdpro_http.wire import to
 from webdpro_tenancy import BUSINESS_OWNER, CUSTOMER, DELIVERY_AGENT, Caller
 
 PathId = Annotated[str, Parameter(max_length=64)]
@@ -59,11 +60,11 @@ class AgentController(Controller):
         self, caller: Caller, deps: Deps, open: bool = True, limit: Limit = 50, cursor: Cursor = None
     ) -> s.AgentAssignmentPage:
         items, nxt = await queries.my_assignments(deps, caller, open, limit, cursor)
-        return s.AgentAssignmentPage(items=[s.to(s.AgentAssignment, i) for i in items], next_cursor=nxt)
+        return s.AgentAssignmentPage(items=[to(s.AgentAssignment, i) for i in items], next_cursor=nxt)
 
     @get("/me/assignments/{assignment_id:str}")
     async def my_assignment(self, caller: Caller, deps: Deps, assignment_id: PathId) -> s.AgentAssignment:
-        return s.to(s.AgentAssignment, await queries.my_assignment(deps, caller, assignment_id))
+        return to(s.AgentAssignment, await queries.my_assignment(deps, caller, assignment_id))
 
     @post("/me/shift", status_code=200)
     async def shift(self, caller: Caller, deps: Deps, data: s.ShiftRequest) -> s.Shift:
@@ -80,7 +81,7 @@ class AgentController(Controller):
 
     @post("/assignments/{assignment_id:str}/picked", status_code=200)
     async def picked(self, caller: Caller, deps: Deps, assignment_id: PathId) -> s.AgentAssignment:
-        return s.to(
+        return to(
             s.AgentAssignment,
             await queries.agent_view(deps, await actions.picked(deps, caller, assignment_id)),
         )
@@ -89,28 +90,28 @@ class AgentController(Controller):
     async def proof_upload(
         self, caller: Caller, deps: Deps, assignment_id: PathId, data: s.ProofUploadRequest
     ) -> s.ProofUpload:
-        return s.to(s.ProofUpload, await actions.proof_upload(deps, caller, assignment_id, data.content_type))
+        return to(s.ProofUpload, await actions.proof_upload(deps, caller, assignment_id, data.content_type))
 
     @post("/assignments/{assignment_id:str}/delivered", status_code=200)
     async def delivered(
         self, caller: Caller, deps: Deps, assignment_id: PathId, data: s.DeliveredRequest
     ) -> s.AgentAssignment:
         done = await actions.delivered(deps, caller, assignment_id, code=data.code, photo_key=data.photo_key)
-        return s.to(s.AgentAssignment, await queries.agent_view(deps, done))
+        return to(s.AgentAssignment, await queries.agent_view(deps, done))
 
     @post("/assignments/{assignment_id:str}/cash-collected", status_code=200)
     async def cash_collected(
         self, caller: Caller, deps: Deps, assignment_id: PathId, data: s.CashRequest
     ) -> s.AgentAssignment:
         done = await actions.cash_collected(deps, caller, assignment_id, data.amount_paise)
-        return s.to(s.AgentAssignment, await queries.agent_view(deps, done))
+        return to(s.AgentAssignment, await queries.agent_view(deps, done))
 
     @post("/assignments/{assignment_id:str}/failed", status_code=200)
     async def failed(
         self, caller: Caller, deps: Deps, assignment_id: PathId, data: s.FailedRequest
     ) -> s.AgentAssignment:
         done = await actions.failed(deps, caller, assignment_id, data.reason.strip())
-        return s.to(s.AgentAssignment, await queries.agent_view(deps, done))
+        return to(s.AgentAssignment, await queries.agent_view(deps, done))
 
 
 class MerchantController(Controller):
@@ -145,7 +146,7 @@ class MerchantController(Controller):
         assignment, created = await assign.assign_by_merchant(
             deps, _tenant(caller), store_id, order_id, data.agent_id
         )
-        body = s.to(s.Delivery, queries.merchant_view(assignment))
+        body = to(s.Delivery, queries.merchant_view(assignment))
         return Response(body, status_code=201 if created else 200)
 
     @get("/stores/{store_id:str}/deliveries")
@@ -159,28 +160,28 @@ class MerchantController(Controller):
         cursor: Cursor = None,
     ) -> s.DeliveryPage:
         items, nxt = await queries.store_deliveries(deps, _tenant(caller), store_id, status, limit, cursor)
-        return s.DeliveryPage(items=[s.to(s.Delivery, i) for i in items], next_cursor=nxt)
+        return s.DeliveryPage(items=[to(s.Delivery, i) for i in items], next_cursor=nxt)
 
     @get("/deliveries/{assignment_id:str}")
     async def delivery(self, caller: Caller, deps: Deps, assignment_id: PathId) -> s.DeliveryDetail:
-        return s.to(s.DeliveryDetail, await queries.delivery(deps, _tenant(caller), assignment_id))
+        return to(s.DeliveryDetail, await queries.delivery(deps, _tenant(caller), assignment_id))
 
     @get("/agents")
     async def agents(self, caller: Caller, deps: Deps) -> s.AgentList:
         found = await queries.agents(deps, _tenant(caller))
-        return s.AgentList(items=[s.to(s.Agent, a) for a in found], cash_in_hand_note=CASH_IN_HAND_NOTE)
+        return s.AgentList(items=[to(s.Agent, a) for a in found], cash_in_hand_note=CASH_IN_HAND_NOTE)
 
     @get("/agents/{agent_id:str}/cod")
     async def agent_cod(
         self, caller: Caller, deps: Deps, agent_id: PathId, date: Day = None
     ) -> s.AgentReconciliation:
-        return s.to(
+        return to(
             s.AgentReconciliation, await queries.agent_reconciliation(deps, _tenant(caller), agent_id, date)
         )
 
     @get("/cod")
     async def cod(self, caller: Caller, deps: Deps, date: Day = None) -> s.Reconciliation:
-        return s.to(s.Reconciliation, await queries.reconciliation(deps, _tenant(caller), date))
+        return to(s.Reconciliation, await queries.reconciliation(deps, _tenant(caller), date))
 
 
 class CustomerController(Controller):
@@ -189,7 +190,7 @@ class CustomerController(Controller):
 
     @get("/track/{order_id:str}")
     async def track(self, caller: Caller, deps: Deps, order_id: PathId) -> s.Tracking:
-        return s.to(s.Tracking, await queries.track(deps, caller, order_id))
+        return to(s.Tracking, await queries.track(deps, caller, order_id))
 
 
 ROUTES: list[Any] = [AgentController, MerchantController, CustomerController]

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 import msgspec
 
@@ -259,19 +258,3 @@ class Tracking(Response, kw_only=True):
     agent_position: Position | None
     delivered_at: str | None
     proof: str | None
-
-
-_CAMEL = re.compile(r"_([a-z])")
-
-
-def camelize(value: Any) -> Any:
-    """snake_case keys (storage, services) → camelCase (the wire), recursively."""
-    if isinstance(value, dict):
-        return {_CAMEL.sub(lambda m: m.group(1).upper(), k): camelize(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [camelize(v) for v in value]
-    return value
-
-
-def to(struct: type, value: Any) -> Any:
-    return msgspec.convert(camelize(value), struct)

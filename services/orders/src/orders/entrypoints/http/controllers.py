@@ -19,6 +19,7 @@ from orders.service.customers import identify
 from orders.service.deps import Deps
 from webdpro_core.errors import Forbidden
 from webdpro_http import PROBLEM_JSON, requires
+from webdpro_http.wire import camelize, to
 from webdpro_tenancy import BUSINESS_OWNER, CUSTOMER, Caller
 
 StoreId = Annotated[str, Parameter(max_length=64)]
@@ -48,7 +49,7 @@ def _tenant(caller: Caller) -> str:
 
 
 def _page(items: list[dict[str, Any]], cursor: str | None) -> s.OrderPage:
-    return s.OrderPage(items=[s.to(s.OrderSummary, o) for o in items], next_cursor=cursor)
+    return s.OrderPage(items=[to(s.OrderSummary, o) for o in items], next_cursor=cursor)
 
 
 class CustomerController(Controller):
@@ -58,12 +59,12 @@ class CustomerController(Controller):
     @get("/stores/{store_id:str}/cart")
     async def get_cart(self, caller: Caller, deps: Deps, store_id: StoreId) -> s.Cart:
         _, customer = identify(deps, caller)
-        return s.to(s.Cart, await carts.get(deps, customer, store_id))
+        return to(s.Cart, await carts.get(deps, customer, store_id))
 
     @put("/stores/{store_id:str}/cart")
     async def put_cart(self, caller: Caller, deps: Deps, store_id: StoreId, data: s.CartUpdate) -> s.Cart:
         _, customer = identify(deps, caller)
-        return s.to(s.Cart, await carts.replace(deps, customer, store_id, _wanted(data.items)))
+        return to(s.Cart, await carts.replace(deps, customer, store_id, _wanted(data.items)))
 
     @post("/stores/{store_id:str}/checkout", status_code=201)
     async def checkout(
@@ -98,7 +99,7 @@ class CustomerController(Controller):
     @get("/me/orders/{order_id:str}")
     async def my_order(self, caller: Caller, deps: Deps, order_id: OrderId) -> s.Order:
         _, customer = identify(deps, caller)
-        return s.to(s.Order, await queries.customer_order(deps, customer, order_id))
+        return to(s.Order, await queries.customer_order(deps, customer, order_id))
 
 
 class MerchantController(Controller):
@@ -134,24 +135,24 @@ class MerchantController(Controller):
                 if entry is None:
                     yield ServerSentEventMessage(comment="keep-alive")
                     continue
-                data = msgspec.json.encode(s.camelize(entry)).decode()
+                data = msgspec.json.encode(camelize(entry)).decode()
                 yield ServerSentEventMessage(id=entry["id"], event=entry["type"], data=data)
 
         return ServerSentEvent(messages(), headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
 
     @get("/orders/{order_id:str}")
     async def order(self, caller: Caller, deps: Deps, order_id: OrderId) -> s.Order:
-        return s.to(s.Order, await queries.merchant_order(deps, _tenant(caller), order_id))
+        return to(s.Order, await queries.merchant_order(deps, _tenant(caller), order_id))
 
     @post("/orders/{order_id:str}/accept", status_code=200)
     async def accept(self, caller: Caller, deps: Deps, order_id: OrderId) -> s.Order:
         moved = await lifecycle.move(deps, _tenant(caller), order_id, Action.ACCEPT, by="merchant")
-        return s.to(s.Order, moved)
+        return to(s.Order, moved)
 
     @post("/orders/{order_id:str}/pack", status_code=200)
     async def pack(self, caller: Caller, deps: Deps, order_id: OrderId) -> s.Order:
         moved = await lifecycle.move(deps, _tenant(caller), order_id, Action.PACK, by="merchant")
-        return s.to(s.Order, moved)
+        return to(s.Order, moved)
 
     @post("/orders/{order_id:str}/cancel", status_code=200)
     async def cancel(
@@ -167,11 +168,11 @@ class MerchantController(Controller):
             note=note,
             reason="MERCHANT_CANCELLED",
         )
-        return s.to(s.Order, moved)
+        return to(s.Order, moved)
 
     @get("/summary")
     async def summary(self, caller: Caller, deps: Deps) -> s.Summary:
-        return s.to(s.Summary, await queries.summary(deps, _tenant(caller)))
+        return to(s.Summary, await queries.summary(deps, _tenant(caller)))
 
 
 ROUTES = [CustomerController, MerchantController]

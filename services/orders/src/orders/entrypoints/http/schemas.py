@@ -3,7 +3,6 @@ on an item, which is accepted and ignored: prices come from the catalog, never f
 
 from __future__ import annotations
 
-import re
 from typing import Annotated, Any, Literal
 
 import msgspec
@@ -179,19 +178,3 @@ class StoreSummary(Response):
 class Summary(Response):
     date: str
     stores: list[StoreSummary]
-
-
-_CAMEL = re.compile(r"_([a-z])")
-
-
-def camelize(value: Any) -> Any:
-    """snake_case keys (storage, services) → camelCase (the wire), recursively."""
-    if isinstance(value, dict):
-        return {_CAMEL.sub(lambda m: m.group(1).upper(), k): camelize(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [camelize(v) for v in value]
-    return value
-
-
-def to(struct: type, value: Any) -> Any:
-    return msgspec.convert(camelize(value), struct)
