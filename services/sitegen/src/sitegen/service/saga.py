@@ -174,6 +174,20 @@ class _Runner:
         values[":me"] = self.me
         return expr, names, values, fields
 
+    def _finish(self, uow: Any, pub: dict[str, Any], fields: dict[str, Any]) -> dict[str, Any]:
+        """The publication's last write (its lease given back) as the first operation of `uow`, conditional on
+        still holding the lease; → the fields it writes."""
+        expr, names, values, fields = self._update(fields, finish=True)
+        uow.tx.update(
+            self.deps.repo.name,
+            pubs.pub_key(pub["tenant_id"], pub["store_id"], pub["publication_id"]),
+            expr,
+            condition="lease_owner = :me",
+            names=names,
+            values=values,
+        )
+        return fields
+
     async def save(self, pub: dict[str, Any], **fields: Any) -> dict[str, Any]:
         expr, names, values, fields = self._update(fields)
         try:
@@ -309,19 +323,19 @@ class _Runner:
         to = int(pub["version"])
         if await pubs.get_release(deps, tenant_id, store_id, to) is None:
             raise give_up(f"release v{to} was never built")
-        before = await deps.repo.get_store(tenant_id, store_id)
-        if before is None or before["status"] in OFF_LIMITS:
+        store = await deps.repo.get_store(tenant_id, store_id)
+        if store is None or store["status"] in OFF_LIMITS:
             # The founder suspended or deleted the store meanwhile: it must not go (back) live by itself.
-            raise give_up(f"the store is {before['status'] if before else 'gone'}; it cannot go live now")
+            raise give_up(f"the store is {store['status'] if store else 'gone'}; it cannot go live now")
         for host in pub["hosts"]:
             await self._switch_host(pub, host, to)
-        store = await deps.repo.get_store(tenant_id, store_id)
-        if store is None:
-            raise give_up("the store no longer exists")
         hosts = list(dict.fromkeys([*pub["hosts"], *(store.get("hosts") or [])]))
         live_url = deps.settings.site_url(pub["hosts"][0])
         now = clock.iso()
-        expr, names, values, fields = self._update(
+        uow = deps.outbox.begin()
+        fields = self._finish(
+            uow,
+            pub,
             {
                 "status": S.LIVE.value,
                 "step": "switch",
@@ -329,7 +343,6 @@ class _Runner:
                 "completed": [*(pub.get("completed") or []), "switch"],
                 "live_url": live_url,
             },
-            finish=True,
         )
         live_pub = {**pub, **fields}
         store_fields: dict[str, Any] = {
@@ -345,15 +358,6 @@ class _Runner:
         }
         if (pub.get("domain") or {}).get("type") == "subdomain":
             store_fields["subdomain"] = pub["domain"]["slug"]
-        uow = deps.outbox.begin()
-        uow.tx.update(
-            deps.repo.name,
-            pubs.pub_key(tenant_id, store_id, pub["publication_id"]),
-            expr,
-            condition="lease_owner = :me",
-            names=names,
-            values=values,
-        )
         uow.tx.update(
             deps.repo.name,
             pubs.store_key(tenant_id, store_id),
@@ -424,18 +428,11 @@ class _Runner:
 
     async def fail(self, pub: dict[str, Any], step: Step, reason: str) -> str:
         deps, tenant_id, store_id = self.deps, pub["tenant_id"], pub["store_id"]
-        expr, names, values, fields = self._update(
-            {"status": S.FAILED.value, "failure_reason": reason[:300], "detail": f"failed: {reason}"[:300]},
-            finish=True,
-        )
         uow = deps.outbox.begin()
-        uow.tx.update(
-            deps.repo.name,
-            pubs.pub_key(tenant_id, store_id, pub["publication_id"]),
-            expr,
-            condition="lease_owner = :me",
-            names=names,
-            values=values,
+        fields = self._finish(
+            uow,
+            pub,
+            {"status": S.FAILED.value, "failure_reason": reason[:300], "detail": f"failed: {reason}"[:300]},
         )
         uow.emit(
             new_event(
