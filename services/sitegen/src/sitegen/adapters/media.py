@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from botocore.exceptions import ClientError
+from sitegen.adapters.storage import read_object
 
 
 class MediaStore:
@@ -25,12 +25,5 @@ class MediaStore:
         return f"/api/sitegen/media/{store_id}/{name}.png"
 
     async def read(self, store_id: str, name: str) -> tuple[bytes, str] | None:
-        s3 = await self.clients.get("s3")
-        try:
-            obj = await s3.get_object(Bucket=self.bucket, Key=self.key(store_id, name))
-        except ClientError as err:
-            if err.response["Error"]["Code"] in ("NoSuchKey", "404"):
-                return None
-            raise
-        async with obj["Body"] as stream:
-            return await stream.read(), "image/png"
+        found = await read_object(await self.clients.get("s3"), self.bucket, self.key(store_id, name))
+        return (found[0], "image/png") if found else None

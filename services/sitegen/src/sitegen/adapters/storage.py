@@ -28,6 +28,18 @@ def content_type(path: str) -> str:
     return mimetypes.guess_type(path)[0] or "application/octet-stream"
 
 
+async def read_object(s3: Any, bucket: str, key: str) -> tuple[bytes, str] | None:
+    """(body, content type) of an S3 object, None when there is none."""
+    try:
+        obj = await s3.get_object(Bucket=bucket, Key=key)
+    except ClientError as err:
+        if err.response["Error"]["Code"] in ("NoSuchKey", "404"):
+            return None
+        raise
+    async with obj["Body"] as stream:
+        return await stream.read(), obj.get("ContentType", "application/octet-stream")
+
+
 def prefix(store_id: str, version: int) -> str:
     return f"stores/{store_id}/v{version:06d}/"
 
@@ -78,15 +90,7 @@ class SiteStorage:
         return await self.read(release_prefix(store_id, version) + path)
 
     async def read(self, key: str) -> tuple[bytes, str] | None:
-        s3 = await self.clients.get("s3")
-        try:
-            obj = await s3.get_object(Bucket=self.bucket, Key=key)
-        except ClientError as err:
-            if err.response["Error"]["Code"] in ("NoSuchKey", "404"):
-                return None
-            raise
-        async with obj["Body"] as stream:
-            return await stream.read(), obj.get("ContentType", "application/octet-stream")
+        return await read_object(await self.clients.get("s3"), self.bucket, key)
 
     async def read_spec(self, store_id: str, version: int) -> bytes | None:
         found = await self.read(prefix(store_id, version) + "spec.json")
