@@ -6,8 +6,6 @@ from __future__ import annotations
 import asyncio
 import os
 import re
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,10 +13,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from webdpro_local.procs import (  # set_pdeathsig: a killed test run leaves no process behind
-    free_port,
-    set_pdeathsig,
-)
+from webdpro_local.procs import free_port, running_server
 
 ROOT = Path(__file__).parent
 
@@ -46,17 +41,8 @@ def aws_emulator() -> Iterator[str]:
         "AWS_SECRET_ACCESS_KEY": "test",
         "AWS_DEFAULT_REGION": "ap-south-1",
     }
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "webdpro_local.emulator"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-        preexec_fn=set_pdeathsig,
-    )
     endpoint = f"http://127.0.0.1:{port}"
-    try:
-        wait_http(f"{endpoint}/moto-api/")
+    with running_server("AWS emulator", "webdpro_local.emulator", env, f"{endpoint}/moto-api/", timeout=30):
         os.environ.update(
             AWS_ENDPOINT_URL=endpoint,
             AWS_ACCESS_KEY_ID="test",
@@ -70,12 +56,6 @@ def aws_emulator() -> Iterator[str]:
 
         asyncio.run(provision(load(BaseSettings)))
         yield endpoint
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
 
 
 def sent_messages(endpoint: str) -> list[dict[str, str]]:
