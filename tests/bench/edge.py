@@ -24,7 +24,6 @@ import json
 import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
@@ -84,68 +83,6 @@ async def publish_directly(env: dict[str, str]) -> None:
         await clients.close()
 
 
-# The load generator (a child process) -----------------------------------------------------------------------
-
-
-async def _load(port: int, target: str, headers: list[str], connections: int, duration: float) -> dict:
-    import loadgen
-
-    request = ("\r\n".join([f"GET {target} HTTP/1.1", *headers]) + "\r\n\r\n").encode("latin-1")
-    stats = loadgen.Stats()
-    loop = asyncio.get_running_loop()
-    stop_at = loop.time() + 2.0 + duration
-
-    async def one() -> None:
-        while loop.time() < stop_at and not stats.stopping:
-            closed: asyncio.Future = loop.create_future()
-            try:
-                await loop.create_connection(
-                    lambda c=closed: loadgen.Connection(request, stats, c), "127.0.0.1", port
-                )
-            except OSError:
-                stats.errors += 1
-                await asyncio.sleep(0.05)
-                continue
-            await closed
-
-    tasks = [asyncio.create_task(one()) for _ in range(connections)]
-    await asyncio.sleep(2.0)
-    stats.measuring = True
-    started = time.perf_counter()
-    await asyncio.sleep(duration)
-    stats.measuring = False
-    elapsed = time.perf_counter() - started
-    stats.stopping = True
-    await asyncio.wait(tasks, timeout=5)
-    for t in tasks:
-        t.cancel()
-    lat = sorted(stats.latencies)
-
-    def pct(p: float) -> float | None:
-        return round(lat[min(len(lat) - 1, int(p * len(lat)))] / 1e6, 2) if lat else None
-
-    return {
-        "requests": len(lat),
-        "errors": stats.errors,
-        "statuses": {str(k): v for k, v in sorted(stats.statuses.items())},
-        "rps": round(len(lat) / elapsed, 1),
-        "p50_ms": pct(0.50),
-        "p99_ms": pct(0.99),
-    }
-
-
-def loadgen_main(args: list[str]) -> None:
-    port, target, connections, duration, *headers = args
-    try:
-        import uvloop  # type: ignore[import-not-found]
-
-        uvloop.install()
-    except ImportError:
-        pass
-    result = asyncio.run(_load(int(port), target, headers, int(connections), float(duration)))
-    json.dump(result, sys.stdout)
-
-
 def wrk_run(url: str, headers: list[str], connections: int, duration: float) -> dict:
     script = BENCH / "_edge_wrk.lua"
     script.write_text(
@@ -169,24 +106,16 @@ def wrk_run(url: str, headers: list[str], connections: int, duration: float) -> 
 def measure(port: int, target: str, headers: list[str], connections: int, duration: float) -> dict:
     if shutil.which("wrk"):
         return wrk_run(f"http://127.0.0.1:{port}{target}", headers, connections, duration)
-    argv = [
-        sys.executable,
-        __file__,
-        "--loadgen",
-        str(port),
-        target,
-        str(connections),
-        str(duration),
-        *headers,
-    ]
+    # loadgen.py's raw-asyncio client in its own process (closed loop, keep-alive), the same Host header.
+    argv = [sys.executable, str(BENCH / "loadgen.py"), f"http://127.0.0.1:{port}{target}"]
+    argv += [f"-c{connections}", f"-d{duration}", "-w2"]
+    for h in headers:
+        argv += ["-H", h]
     out = subprocess.run(argv, capture_output=True, text=True, check=True, timeout=duration + 60).stdout
     return json.loads(out)
 
 
 def main() -> int:
-    if len(sys.argv) > 1 and sys.argv[1] == "--loadgen":
-        loadgen_main(sys.argv[2:])
-        return 0
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--duration", type=float, default=10.0)
     ap.add_argument("--connections", type=int, default=32)

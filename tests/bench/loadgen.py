@@ -138,7 +138,14 @@ async def run(
     target = parts.path or "/"
     if parts.query:
         target += "?" + parts.query
-    lines = [f"GET {target} HTTP/1.1", f"Host: {host}:{port}", "Accept: */*", *headers]
+    # The URL's host unless the caller names one (a store served by its Host: curam.localhost).
+    own_host = any(h.lower().startswith("host:") for h in headers)
+    lines = [
+        f"GET {target} HTTP/1.1",
+        *([] if own_host else [f"Host: {host}:{port}"]),
+        "Accept: */*",
+        *headers,
+    ]
     request: bytes | Callable[[], bytes] = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
     if plan is not None:
         request = planned(plan, target, host, port, headers)
