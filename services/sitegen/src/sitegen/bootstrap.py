@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
 from litestar import Litestar
@@ -41,25 +41,17 @@ from webdpro_tenancy import ServiceTokens, TokenVerifier
 log = get_logger(__name__)
 
 
-async def _sweep_interrupted(deps: Deps, stop: asyncio.Event) -> None:
+async def _every(
+    seconds: float, job: Callable[[], Awaitable[object]], stop: asyncio.Event, what: str
+) -> None:
+    """Run `job` now and then every `seconds` until `stop`; a failed run is logged, the next one still comes."""
     while not stop.is_set():
         try:
-            await fail_interrupted(deps)
+            await job()
         except Exception as exc:
-            log.warning("sweep.failed", error=str(exc))
+            log.warning(f"{what}.failed", error=str(exc))
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(stop.wait(), timeout=60)
-
-
-async def _sweep_publications(deps: Deps, generations: Generations, stop: asyncio.Event) -> None:
-    """Resume publications a crashed runner left mid-saga (their lease lapsed); the lease keeps it exclusive."""
-    while not stop.is_set():
-        try:
-            await saga.resume_stuck(deps, generations.start)
-        except Exception as exc:
-            log.warning("publish_sweep.failed", error=str(exc))
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(stop.wait(), timeout=deps.settings.saga_sweep_seconds)
+            await asyncio.wait_for(stop.wait(), timeout=seconds)
 
 
 def build_app(settings: SitegenSettings | None = None) -> Litestar:
@@ -111,8 +103,17 @@ def build_app(settings: SitegenSettings | None = None) -> Litestar:
         )
         app.state.verifier = TokenVerifier(issuer=settings.token_issuer, jwks_url=settings.jwks_url)
         stop = asyncio.Event()
-        sweeper = asyncio.create_task(_sweep_interrupted(deps, stop))
-        publish_sweeper = asyncio.create_task(_sweep_publications(deps, generations, stop))
+        # Generations a previous process did not finish are marked FAILED; publications a crashed runner left
+        # mid-saga (their lease lapsed) are resumed — the lease keeps each exclusive.
+        sweeper = asyncio.create_task(_every(60, lambda: fail_interrupted(deps), stop, "sweep"))
+        publish_sweeper = asyncio.create_task(
+            _every(
+                settings.saga_sweep_seconds,
+                lambda: saga.resume_stuck(deps, generations.start),
+                stop,
+                "publish_sweep",
+            )
+        )
         try:
             yield
         finally:
